@@ -1,0 +1,83 @@
+#include "base/nv_diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void nv_diag_init(nv_diag *d)
+{
+  if (d == NULL)
+    return;
+  memset(d, 0, sizeof(*d));
+}
+
+void nv_diag_clear(nv_diag *d)
+{
+  if (d == NULL)
+    return;
+  d->status = NV_OK;
+  d->msg[0] = '\0';
+}
+
+nv_status nv_diag_setv(nv_diag *d, nv_status code, const char *fmt, va_list ap)
+{
+  if (d == NULL)
+    return code;
+  d->status = code;
+  if (fmt == NULL) {
+    d->msg[0] = '\0';
+    return code;
+  }
+  /* vsnprintf truncates safely; a negative return leaves an empty message. */
+  if (vsnprintf(d->msg, sizeof(d->msg), fmt, ap) < 0)
+    d->msg[0] = '\0';
+  return code;
+}
+
+nv_status nv_diag_set(nv_diag *d, nv_status code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  nv_status rc = nv_diag_setv(d, code, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+nv_status nv_diag_wrap(nv_diag *d, nv_status code, const char *fmt, ...)
+{
+  if (d == NULL)
+    return code;
+  if (code == NV_OK)
+    code = d->status;
+  char prefix[NV_DIAG_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(prefix, sizeof(prefix), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    prefix[0] = '\0';
+  char joined[NV_DIAG_MSG_MAX];
+  snprintf(joined, sizeof(joined), "%s%s", prefix, d->msg);
+  memcpy(d->msg, joined, sizeof(d->msg));
+  d->status = code;
+  return code;
+}
+
+nv_status nv_diag_status(const nv_diag *d)
+{
+  return d == NULL ? NV_OK : d->status;
+}
+
+void nv_log(const nv_diag *d, nv_log_level level, const char *component,
+            const char *fmt, ...)
+{
+  if (d == NULL || d->log_cb == NULL || level > d->log_max)
+    return;
+  char line[NV_DIAG_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  d->log_cb(level, component, line, d->log_user_data);
+}

@@ -1,0 +1,996 @@
+/*
+ * Strict JSON over cJSON.
+ *
+ * nv_json_parse() works in three steps:
+ *
+ *   1. scan():  a single-pass, iterative RFC 8259 validator over the raw
+ *      bytes. It enforces every rule that cJSON does not (strict UTF-8, no
+ *      BOM, no NUL, no "\u0000", paired surrogate escapes, no raw control
+ *      characters in strings, exact number grammar, nothing after the value)
+ *      plus the depth and value-count limits. Nothing is allocated before it
+ *      has accepted the whole text.
+ *   2. cJSON builds the tree from the validated text. cJSON accepts a strict
+ *      superset of what scan() accepts, so a failure here means it ran out
+ *      of memory.
+ *   3. post_walk(): an iterative walk that rejects duplicate member names
+ *      and annotates number nodes with facts about their original token
+ *      (cJSON keeps only the double), so nv_json_get_uint64() can tell
+ *      "100" from "1e2", "100.0" and "-0".
+ */
+#include "base/nv_json.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/nv_limits.h"
+
+/* The most values (scalars, arrays, objects) one document may hold. Every
+ * value costs cJSON a node of about 80 bytes, so this bounds the memory a
+ * hostile document can cost to about 100 MB whatever its size.
+ * TODO(lead): move to base/nv_limits.h with the other limits. */
+#ifndef NV_LIMIT_JSON_VALUES
+#define NV_LIMIT_JSON_VALUES ((size_t)1 << 20)
+#endif
+
+/* cJSON copies a number token into a 64-byte buffer before strtod() and
+ * stops at 63 characters; longer tokens would be misparsed, so scan()
+ * refuses them. */
+#define NV_JSON_NUMBER_MAX_CHARS 63
+
+/* 2^53: the largest integer below which every integer is a double. */
+#define NV_JSON_UINT_MAX ((uint64_t)1 << 53)
+
+/* Flags kept in the spare high bits of cJSON's `type` for number nodes
+ * (cJSON uses the low byte for the type, 256 and 512 for its own flags and
+ * masks the rest everywhere). Set by post_walk(). */
+#define NV_NUM_SEEN 0x1000      /* the token below was matched to this node */
+#define NV_NUM_NEGATIVE 0x2000  /* token starts with '-' */
+#define NV_NUM_FRAC_EXP 0x4000  /* token has a fraction or an exponent */
+#define NV_NUM_OVER_2_53 0x8000 /* integer part above 2^53 */
+
+/* Room for a member name or a path quoted in a message. */
+#define NV_JSON_NAME_SHOWN 64
+#define NV_JSON_PATH_SHOWN 256
+
+/* ------------------------------------------------------------------ */
+/* Message helpers                                                    */
+/* ------------------------------------------------------------------ */
+
+static const char *doc_name(const char *what)
+{
+  return (what != NULL && what[0] != '\0') ? what : "JSON document";
+}
+
+/* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0.
+ * Strict: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF
+ * (Unicode 15, table 3-7). */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+  unsigned char c = p[0];
+  unsigned char lo = 0x80, hi = 0xBF;
+  size_t n;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0)
+      lo = 0xA0; /* overlong */
+    else if (c == 0xED)
+      hi = 0x9F; /* U+D800..U+DFFF */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0)
+      lo = 0x90; /* overlong */
+    else if (c == 0xF4)
+      hi = 0x8F; /* above U+10FFFF */
+  } else {
+    return 0; /* continuation byte, C0, C1, F5..FF */
+  }
+  if (avail < n)
+    return 0;
+  if (p[1] < lo || p[1] > hi)
+    return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF)
+      return 0;
+  return n;
+}
+
+/* Copy a member name (valid UTF-8 without NUL) into out for a message:
+ * control characters become '?', and long names are cut at a character
+ * boundary and end in "...". */
+static void show_name(char *out, size_t cap, const char *name)
+{
+  const unsigned char *s = (const unsigned char *)name;
+  if (cap < 4) {
+    if (cap > 0)
+      out[0] = '\0';
+    return;
+  }
+  size_t len = s != NULL ? strlen(name) : 0;
+  /* the output has as many bytes as the input */
+  bool cut = len >= cap;
+  size_t limit = cut ? cap - 4 : len;
+  size_t i = 0;
+  while (i < len) {
+    size_t n = utf8_seq(s + i, len - i);
+    if (n == 0)
+      n = 1; /* not expected after scan(); shown as '?' */
+    if (i + n > limit)
+      break;
+    if (n == 1) {
+      unsigned char c = s[i];
+      out[i] = (c < 0x20 || c == 0x7F || c >= 0x80) ? '?' : (char)c;
+    } else {
+      memcpy(out + i, s + i, n);
+    }
+    i += n;
+  }
+  if (cut) {
+    memcpy(out + i, "...", 3);
+    i += 3;
+  }
+  out[i] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Step 1: the validating scanner                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct scanner {
+  const unsigned char *p;
+  size_t len;
+  size_t pos;
+  size_t values;
+  const char *what;
+  nv_diag *d;
+} scanner;
+
+static bool is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int hex_val(unsigned char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* The code unit of "\uXXXX" at p[at] (the backslash), or -1. */
+static long u_escape_at(const scanner *s, size_t at)
+{
+  if (s->len - at < 6 || s->p[at] != '\\' || s->p[at + 1] != 'u')
+    return -1;
+  long v = 0;
+  for (size_t i = 2; i < 6; i++) {
+    int h = hex_val(s->p[at + i]);
+    if (h < 0)
+      return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/* A byte where a token should start, or after one, that cannot be there. */
+static nv_status unexpected(scanner *s, const char *expected)
+{
+  unsigned char c = s->p[s->pos];
+  if (c == 0)
+    return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: NUL byte at byte %zu", doc_name(s->what),
+                       s->pos);
+  if (c >= 0x80) {
+    if (s->pos == 0 && s->len >= 3 && c == 0xEF && s->p[1] == 0xBB && s->p[2] == 0xBF)
+      return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: byte-order mark at byte 0",
+                         doc_name(s->what));
+    if (utf8_seq(s->p + s->pos, s->len - s->pos) == 0)
+      return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: invalid UTF-8 at byte %zu",
+                         doc_name(s->what), s->pos);
+    return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: expected %s, found a non-ASCII character at byte %zu",
+                       doc_name(s->what), expected, s->pos);
+  }
+  if (c < 0x20 || c == 0x7F)
+    return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: expected %s, found byte 0x%02x at byte %zu",
+                       doc_name(s->what), expected, c, s->pos);
+  return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: expected %s, found '%c' at byte %zu",
+                     doc_name(s->what), expected, (char)c, s->pos);
+}
+
+/* A string token; s->pos is at the opening quote. */
+static nv_status scan_string(scanner *s)
+{
+  const unsigned char *p = s->p;
+  size_t start = s->pos;
+  size_t i = s->pos + 1;
+  for (;;) {
+    if (i >= s->len)
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: unterminated string starting at byte %zu",
+                         doc_name(s->what), start);
+    unsigned char c = p[i];
+    if (c == '"') {
+      s->pos = i + 1;
+      return NV_OK;
+    }
+    if (c >= 0x20 && c < 0x80 && c != '\\') {
+      i++;
+      continue;
+    }
+    if (c == '\\') {
+      if (i + 1 >= s->len)
+        return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: unterminated string starting at byte %zu",
+                           doc_name(s->what), start);
+      switch (p[i + 1]) {
+      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        i += 2;
+        continue;
+      case 'u':
+        break;
+      case 0:
+        return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: NUL byte at byte %zu",
+                           doc_name(s->what), i + 1);
+      default:
+        return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: invalid escape sequence at byte %zu",
+                           doc_name(s->what), i);
+      }
+      long cu = u_escape_at(s, i);
+      if (cu < 0)
+        return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: invalid \\u escape at byte %zu",
+                           doc_name(s->what), i);
+      if (cu == 0)
+        return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: escaped NUL (\\u0000) at byte %zu",
+                           doc_name(s->what), i);
+      if (cu >= 0xDC00 && cu <= 0xDFFF)
+        return nv_diag_set(s->d, NV_E_JSON_ENCODING,
+                           "%s: unpaired low surrogate escape at byte %zu", doc_name(s->what), i);
+      if (cu >= 0xD800 && cu <= 0xDBFF) {
+        long lo = u_escape_at(s, i + 6);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+          return nv_diag_set(s->d, NV_E_JSON_ENCODING,
+                             "%s: unpaired high surrogate escape at byte %zu", doc_name(s->what), i);
+        i += 12;
+      } else {
+        i += 6;
+      }
+      continue;
+    }
+    if (c == 0)
+      return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: NUL byte at byte %zu", doc_name(s->what),
+                         i);
+    if (c < 0x20)
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX,
+                         "%s: unescaped control character 0x%02x in a string at byte %zu",
+                         doc_name(s->what), c, i);
+    size_t n = utf8_seq(p + i, s->len - i);
+    if (n == 0)
+      return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: invalid UTF-8 at byte %zu",
+                         doc_name(s->what), i);
+    i += n;
+  }
+}
+
+static bool is_digit(unsigned char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* A number token per RFC 8259 section 6; s->pos is at '-' or a digit. */
+static nv_status scan_number(scanner *s)
+{
+  const unsigned char *p = s->p;
+  size_t start = s->pos;
+  size_t i = s->pos;
+  if (p[i] == '-')
+    i++;
+  if (i >= s->len || !is_digit(p[i]))
+    return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: expected a digit at byte %zu",
+                       doc_name(s->what), i);
+  if (p[i] == '0') {
+    i++;
+    if (i < s->len && is_digit(p[i]))
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: number with a leading zero at byte %zu",
+                         doc_name(s->what), start);
+  } else {
+    while (i < s->len && is_digit(p[i]))
+      i++;
+  }
+  if (i < s->len && p[i] == '.') {
+    i++;
+    if (i >= s->len || !is_digit(p[i]))
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX,
+                         "%s: expected a digit after the decimal point at byte %zu",
+                         doc_name(s->what), i);
+    while (i < s->len && is_digit(p[i]))
+      i++;
+  }
+  if (i < s->len && (p[i] == 'e' || p[i] == 'E')) {
+    i++;
+    if (i < s->len && (p[i] == '+' || p[i] == '-'))
+      i++;
+    if (i >= s->len || !is_digit(p[i]))
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX,
+                         "%s: expected a digit in the exponent at byte %zu", doc_name(s->what), i);
+    while (i < s->len && is_digit(p[i]))
+      i++;
+  }
+  if (i - start > NV_JSON_NUMBER_MAX_CHARS)
+    return nv_diag_set(s->d, NV_E_LIMIT,
+                       "%s: number at byte %zu is longer than %d characters", doc_name(s->what),
+                       start, NV_JSON_NUMBER_MAX_CHARS);
+  s->pos = i;
+  return NV_OK;
+}
+
+static nv_status scan_literal(scanner *s)
+{
+  static const char *const lits[] = {"true", "false", "null"};
+  for (size_t k = 0; k < sizeof(lits) / sizeof(lits[0]); k++) {
+    size_t n = strlen(lits[k]);
+    if (s->p[s->pos] == (unsigned char)lits[k][0]) {
+      if (s->len - s->pos >= n && memcmp(s->p + s->pos, lits[k], n) == 0) {
+        s->pos += n;
+        return NV_OK;
+      }
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: invalid literal at byte %zu (expected %s)",
+                         doc_name(s->what), s->pos, lits[k]);
+    }
+  }
+  return unexpected(s, "a value");
+}
+
+enum scan_state {
+  ST_VALUE,              /* a value must come */
+  ST_VALUE_OR_END_ARRAY, /* just after '[' */
+  ST_KEY,                /* after ',' in an object */
+  ST_KEY_OR_END_OBJECT,  /* just after '{' */
+  ST_COLON,              /* after a member name */
+  ST_AFTER_VALUE         /* ',' or the closing bracket, or the end */
+};
+
+/* Validate the whole text (see the top of this file). */
+static nv_status scan(scanner *s)
+{
+  /* stack[i] is '[' or '{' for the container open at depth i + 1 */
+  char stack[NV_LIMIT_JSON_DEPTH];
+  size_t depth = 0;
+  enum scan_state st = ST_VALUE;
+  nv_status rc;
+
+  if (s->len >= 3 && s->p[0] == 0xEF && s->p[1] == 0xBB && s->p[2] == 0xBF)
+    return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: byte-order mark at byte 0",
+                       doc_name(s->what));
+
+  for (;;) {
+    while (s->pos < s->len && is_ws(s->p[s->pos]))
+      s->pos++;
+    if (s->pos >= s->len) {
+      if (st == ST_AFTER_VALUE && depth == 0)
+        return NV_OK;
+      if (s->len == 0)
+        return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: empty input", doc_name(s->what));
+      return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: unexpected end of input at byte %zu",
+                         doc_name(s->what), s->pos);
+    }
+    unsigned char c = s->p[s->pos];
+    switch (st) {
+    case ST_VALUE_OR_END_ARRAY:
+      if (c == ']') {
+        depth--;
+        s->pos++;
+        st = ST_AFTER_VALUE;
+        break;
+      }
+      /* fall through */
+    case ST_VALUE:
+      if (++s->values > NV_LIMIT_JSON_VALUES)
+        return nv_diag_set(s->d, NV_E_LIMIT, "%s: more than %zu values (at byte %zu)",
+                           doc_name(s->what), (size_t)NV_LIMIT_JSON_VALUES, s->pos);
+      if (c == '{' || c == '[') {
+        if (depth >= NV_LIMIT_JSON_DEPTH)
+          return nv_diag_set(s->d, NV_E_JSON_DEPTH,
+                             "%s: nesting deeper than %d levels at byte %zu", doc_name(s->what),
+                             NV_LIMIT_JSON_DEPTH, s->pos);
+        stack[depth++] = (char)c;
+        s->pos++;
+        st = c == '{' ? ST_KEY_OR_END_OBJECT : ST_VALUE_OR_END_ARRAY;
+        break;
+      }
+      if (c == '"')
+        rc = scan_string(s);
+      else if (c == '-' || is_digit(c))
+        rc = scan_number(s);
+      else if (c >= 'a' && c <= 'z')
+        rc = scan_literal(s);
+      else
+        rc = unexpected(s, "a value");
+      if (rc != NV_OK)
+        return rc;
+      st = ST_AFTER_VALUE;
+      break;
+    case ST_KEY_OR_END_OBJECT:
+      if (c == '}') {
+        depth--;
+        s->pos++;
+        st = ST_AFTER_VALUE;
+        break;
+      }
+      /* fall through */
+    case ST_KEY:
+      if (c != '"')
+        return unexpected(s, "a member name");
+      rc = scan_string(s);
+      if (rc != NV_OK)
+        return rc;
+      st = ST_COLON;
+      break;
+    case ST_COLON:
+      if (c != ':')
+        return unexpected(s, "':'");
+      s->pos++;
+      st = ST_VALUE;
+      break;
+    case ST_AFTER_VALUE:
+      if (depth == 0) {
+        if (c == 0 || c >= 0x80)
+          return unexpected(s, "the end of input");
+        return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: unexpected data after the value at byte %zu",
+                           doc_name(s->what), s->pos);
+      }
+      if (c == ',') {
+        s->pos++;
+        st = stack[depth - 1] == '{' ? ST_KEY : ST_VALUE;
+      } else if ((c == '}' && stack[depth - 1] == '{') || (c == ']' && stack[depth - 1] == '[')) {
+        depth--;
+        s->pos++;
+        st = ST_AFTER_VALUE;
+      } else {
+        return unexpected(s, stack[depth - 1] == '{' ? "',' or '}'" : "',' or ']'");
+      }
+      break;
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Step 3: duplicate members and number tokens                        */
+/* ------------------------------------------------------------------ */
+
+/* Finds the number tokens of the validated text in order. */
+typedef struct num_lexer {
+  const unsigned char *p;
+  size_t len;
+  size_t pos;
+} num_lexer;
+
+/* Flags (NV_NUM_*) of the next number token; false when there is none. */
+static bool next_number(num_lexer *lx, int *flags)
+{
+  const unsigned char *p = lx->p;
+  size_t i = lx->pos;
+  while (i < lx->len) {
+    unsigned char c = p[i];
+    if (c == '"') {
+      for (i++; i < lx->len && p[i] != '"'; i++)
+        if (p[i] == '\\')
+          i++;
+      i++;
+      continue;
+    }
+    if (c == '-' || is_digit(c))
+      break;
+    i++;
+  }
+  if (i >= lx->len)
+    return false;
+  int f = NV_NUM_SEEN;
+  if (p[i] == '-') {
+    f |= NV_NUM_NEGATIVE;
+    i++;
+  }
+  uint64_t v = 0;
+  for (; i < lx->len && is_digit(p[i]); i++) {
+    if (v <= NV_JSON_UINT_MAX)
+      v = v * 10 + (uint64_t)(p[i] - '0'); /* at most 2^53 * 10 + 9: no overflow */
+  }
+  if (v > NV_JSON_UINT_MAX)
+    f |= NV_NUM_OVER_2_53;
+  for (; i < lx->len; i++) {
+    unsigned char c = p[i];
+    if (c == '.' || c == 'e' || c == 'E')
+      f |= NV_NUM_FRAC_EXP;
+    else if (!(c == '+' || c == '-' || is_digit(c)))
+      break;
+  }
+  lx->pos = i;
+  *flags = f;
+  return true;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+  const char *x = *(const char *const *)a;
+  const char *y = *(const char *const *)b;
+  return strcmp(x, y);
+}
+
+typedef struct walk_frame {
+  const cJSON *node;  /* the container */
+  cJSON *child;       /* the child being visited */
+  size_t index;       /* its position */
+} walk_frame;
+
+/* The JSON Pointer (RFC 6901) of the container at frames[0..n-1]'s last
+ * level, for messages. */
+static void frame_path(char *out, size_t cap, const walk_frame *frames, size_t n)
+{
+  size_t o = 0;
+  out[0] = '\0';
+  for (size_t k = 0; k + 1 < n; k++) {
+    char part[NV_JSON_NAME_SHOWN + 24];
+    if (cJSON_IsObject(frames[k].node)) {
+      char name[NV_JSON_NAME_SHOWN];
+      show_name(name, sizeof(name), frames[k].child->string);
+      size_t q = 0;
+      part[q++] = '/';
+      for (const char *c = name; *c != '\0' && q + 3 < sizeof(part); c++) {
+        if (*c == '~' || *c == '/') {
+          part[q++] = '~';
+          part[q++] = *c == '~' ? '0' : '1';
+        } else {
+          part[q++] = *c;
+        }
+      }
+      part[q] = '\0';
+    } else {
+      snprintf(part, sizeof(part), "/%zu", frames[k].index);
+    }
+    size_t pl = strlen(part);
+    if (o + pl + 4 > cap) {
+      memcpy(out + o, "...", 4);
+      return;
+    }
+    memcpy(out + o, part, pl + 1);
+    o += pl;
+  }
+}
+
+/* Report a repeated name in the object at frames[n-1] (n == 0: never). */
+static nv_status check_object(const cJSON *obj, const walk_frame *frames, size_t n,
+                              const char *what, nv_diag *d)
+{
+  size_t count = 0;
+  for (const cJSON *m = obj->child; m != NULL; m = m->next)
+    count++;
+  if (count < 2)
+    return NV_OK;
+
+  const char *local[32];
+  const char **names = local;
+  if (count > sizeof(local) / sizeof(local[0])) {
+    if (count > SIZE_MAX / sizeof(*names))
+      return nv_diag_set(d, NV_E_NOMEM, "%s: out of memory", doc_name(what));
+    names = malloc(count * sizeof(*names));
+    if (names == NULL)
+      return nv_diag_set(d, NV_E_NOMEM, "%s: out of memory checking member names",
+                         doc_name(what));
+  }
+  size_t k = 0;
+  for (const cJSON *m = obj->child; m != NULL; m = m->next)
+    names[k++] = m->string != NULL ? m->string : "";
+  qsort(names, count, sizeof(*names), cmp_names);
+  const char *dup = NULL;
+  for (k = 1; k < count; k++) {
+    if (strcmp(names[k - 1], names[k]) == 0) {
+      dup = names[k];
+      break;
+    }
+  }
+  nv_status rc = NV_OK;
+  if (dup != NULL) {
+    char name[NV_JSON_NAME_SHOWN];
+    char path[NV_JSON_PATH_SHOWN];
+    show_name(name, sizeof(name), dup);
+    frame_path(path, sizeof(path), frames, n);
+    rc = nv_diag_set(d, NV_E_JSON_DUPLICATE_MEMBER, "%s: duplicate member \"%s\" in the object at %s",
+                     doc_name(what), name, path[0] != '\0' ? path : "the top level");
+  }
+  if (names != local)
+    free(names);
+  return rc;
+}
+
+/* Visit one node: annotate a number, check an object's names. */
+static nv_status visit(cJSON *node, num_lexer *lx, const walk_frame *frames, size_t n,
+                       const char *what, nv_diag *d)
+{
+  if (cJSON_IsNumber(node)) {
+    int f;
+    if (!next_number(lx, &f))
+      return nv_diag_set(d, NV_E_INTERNAL, "%s: number tokens do not match the tree",
+                         doc_name(what));
+    node->type |= f;
+  } else if (cJSON_IsObject(node)) {
+    return check_object(node, frames, n, what, d);
+  }
+  return NV_OK;
+}
+
+static nv_status post_walk(cJSON *root, const unsigned char *text, size_t len, const char *what,
+                           nv_diag *d)
+{
+  walk_frame frames[NV_LIMIT_JSON_DEPTH + 1];
+  size_t n = 0;
+  num_lexer lx = {text, len, 0};
+  cJSON *node = root;
+  nv_status rc;
+
+  for (;;) {
+    /* node is the next one to visit; frames[0..n-1] lead to its parent */
+    if (n < sizeof(frames) / sizeof(frames[0]))
+      frames[n] = (walk_frame){node, NULL, 0}; /* so that the path reaches node */
+    rc = visit(node, &lx, frames, n + 1, what, d);
+    if (rc != NV_OK)
+      return rc;
+    if ((cJSON_IsArray(node) || cJSON_IsObject(node)) && node->child != NULL) {
+      if (n >= NV_LIMIT_JSON_DEPTH)
+        return nv_diag_set(d, NV_E_INTERNAL, "%s: tree deeper than the scanner allowed",
+                           doc_name(what));
+      frames[n].child = node->child;
+      frames[n].index = 0;
+      n++;
+      node = node->child;
+      continue;
+    }
+    /* climb until a container has another child */
+    for (;;) {
+      if (n == 0)
+        return NV_OK;
+      walk_frame *top = &frames[n - 1];
+      if (top->child->next != NULL) {
+        top->child = top->child->next;
+        top->index++;
+        node = top->child;
+        break;
+      }
+      n--;
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                            */
+/* ------------------------------------------------------------------ */
+
+nv_status nv_json_parse(const void *text, size_t len, size_t max_bytes, const char *what,
+                        nv_json **out, nv_diag *d)
+{
+  if (out == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_json_parse: out is NULL");
+  *out = NULL;
+  if (text == NULL && len != 0)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_json_parse: text is NULL");
+  if (len > max_bytes)
+    return nv_diag_set(d, NV_E_LIMIT, "%s: %zu bytes is over the limit of %zu bytes",
+                       doc_name(what), len, max_bytes);
+
+  scanner s = {(const unsigned char *)text, len, 0, 0, what, d};
+  nv_status rc = scan(&s);
+  if (rc != NV_OK)
+    return rc;
+
+  /* Not require_null_terminated: the text need not end in NUL (and must
+   * not contain one). scan() has already refused trailing data; the end
+   * check below is a second guard. */
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithLengthOpts((const char *)text, len, &end, 0);
+  if (root == NULL) {
+    /* scan() accepts only what cJSON accepts, so this is an allocation
+     * failure (cJSON does not say which). */
+    return nv_diag_set(d, NV_E_NOMEM, "%s: out of memory building the JSON tree",
+                       doc_name(what));
+  }
+  const char *base = (const char *)text;
+  if (end == NULL || end < base || end > base + len) {
+    cJSON_Delete(root);
+    return nv_diag_set(d, NV_E_INTERNAL, "%s: JSON parser reported no end", doc_name(what));
+  }
+  for (size_t i = (size_t)(end - base); i < len; i++) {
+    if (!is_ws((unsigned char)base[i])) {
+      cJSON_Delete(root);
+      return nv_diag_set(d, NV_E_JSON_SYNTAX, "%s: unexpected data after the value at byte %zu",
+                         doc_name(what), i);
+    }
+  }
+
+  rc = post_walk(root, (const unsigned char *)text, len, what, d);
+  if (rc != NV_OK) {
+    cJSON_Delete(root);
+    return rc;
+  }
+  *out = root;
+  return NV_OK;
+}
+
+void nv_json_free(nv_json *j)
+{
+  if (j != NULL)
+    cJSON_Delete(j);
+}
+
+/* ------------------------------------------------------------------ */
+/* Navigation                                                         */
+/* ------------------------------------------------------------------ */
+
+nv_json_type nv_json_type_of(const nv_json *j)
+{
+  if (j == NULL)
+    return NV_JSON_INVALID;
+  switch (j->type & 0xFF) {
+  case cJSON_NULL:
+    return NV_JSON_NULL;
+  case cJSON_False:
+  case cJSON_True:
+    return NV_JSON_BOOL;
+  case cJSON_Number:
+    return NV_JSON_NUMBER;
+  case cJSON_String:
+    return NV_JSON_STRING;
+  case cJSON_Array:
+    return NV_JSON_ARRAY;
+  case cJSON_Object:
+    return NV_JSON_OBJECT;
+  default:
+    return NV_JSON_INVALID;
+  }
+}
+
+const char *nv_json_type_name(nv_json_type t)
+{
+  switch (t) {
+  case NV_JSON_NULL:
+    return "null";
+  case NV_JSON_BOOL:
+    return "boolean";
+  case NV_JSON_NUMBER:
+    return "number";
+  case NV_JSON_STRING:
+    return "string";
+  case NV_JSON_ARRAY:
+    return "array";
+  case NV_JSON_OBJECT:
+    return "object";
+  case NV_JSON_INVALID:
+  default:
+    return "invalid value";
+  }
+}
+
+/* "a string", "an object", "null": for "must be X, found Y". */
+static const char *type_phrase(nv_json_type t)
+{
+  switch (t) {
+  case NV_JSON_NULL:
+    return "null";
+  case NV_JSON_BOOL:
+    return "a boolean";
+  case NV_JSON_NUMBER:
+    return "a number";
+  case NV_JSON_STRING:
+    return "a string";
+  case NV_JSON_ARRAY:
+    return "an array";
+  case NV_JSON_OBJECT:
+    return "an object";
+  case NV_JSON_INVALID:
+  default:
+    return "an invalid value";
+  }
+}
+
+static bool is_container(const nv_json *j)
+{
+  nv_json_type t = nv_json_type_of(j);
+  return t == NV_JSON_ARRAY || t == NV_JSON_OBJECT;
+}
+
+size_t nv_json_count(const nv_json *j)
+{
+  if (!is_container(j))
+    return 0;
+  size_t n = 0;
+  for (const cJSON *c = j->child; c != NULL; c = c->next)
+    n++;
+  return n;
+}
+
+const nv_json *nv_json_at(const nv_json *j, size_t index)
+{
+  if (!is_container(j))
+    return NULL;
+  const cJSON *c = j->child;
+  while (c != NULL && index > 0) {
+    c = c->next;
+    index--;
+  }
+  return c;
+}
+
+const char *nv_json_key(const nv_json *member)
+{
+  return member != NULL ? member->string : NULL;
+}
+
+const nv_json *nv_json_member(const nv_json *obj, const char *name)
+{
+  if (name == NULL || nv_json_type_of(obj) != NV_JSON_OBJECT)
+    return NULL;
+  for (const cJSON *c = obj->child; c != NULL; c = c->next)
+    if (c->string != NULL && strcmp(c->string, name) == 0)
+      return c;
+  return NULL;
+}
+
+const char *nv_json_string(const nv_json *j)
+{
+  return nv_json_type_of(j) == NV_JSON_STRING ? j->valuestring : NULL;
+}
+
+bool nv_json_is_true(const nv_json *j)
+{
+  return j != NULL && (j->type & 0xFF) == cJSON_True;
+}
+
+/* ------------------------------------------------------------------ */
+/* Typed member getters                                               */
+/* ------------------------------------------------------------------ */
+
+/* Find `name` in `obj` and check its type. *found is NULL when the member
+ * is absent and optional (NV_OK). */
+static nv_status lookup(const nv_json *obj, const char *name, bool required, nv_json_type want,
+                        const nv_json **found, nv_diag *d)
+{
+  *found = NULL;
+  if (name == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "JSON member lookup without a name");
+  char shown[NV_JSON_NAME_SHOWN];
+  show_name(shown, sizeof(shown), name);
+  if (obj == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "no object to look up member \"%s\" in", shown);
+  nv_json_type ot = nv_json_type_of(obj);
+  if (ot != NV_JSON_OBJECT)
+    return nv_diag_set(d, NV_E_JSON_TYPE, "cannot look up member \"%s\" in %s", shown,
+                       type_phrase(ot));
+  const nv_json *m = nv_json_member(obj, name);
+  if (m == NULL) {
+    if (required)
+      return nv_diag_set(d, NV_E_JSON_MISSING_MEMBER, "required member \"%s\" is missing", shown);
+    return NV_OK;
+  }
+  nv_json_type t = nv_json_type_of(m);
+  if (t != want)
+    return nv_diag_set(d, NV_E_JSON_TYPE, "member \"%s\" must be %s, found %s", shown,
+                       type_phrase(want), type_phrase(t));
+  *found = m;
+  return NV_OK;
+}
+
+nv_status nv_json_get_string(const nv_json *obj, const char *name, bool required,
+                             const char **out, nv_diag *d)
+{
+  const nv_json *m;
+  if (out != NULL)
+    *out = NULL;
+  nv_status rc = lookup(obj, name, required, NV_JSON_STRING, &m, d);
+  if (rc == NV_OK && m != NULL && out != NULL)
+    *out = m->valuestring;
+  return rc;
+}
+
+nv_status nv_json_get_object(const nv_json *obj, const char *name, bool required,
+                             const nv_json **out, nv_diag *d)
+{
+  const nv_json *m;
+  if (out != NULL)
+    *out = NULL;
+  nv_status rc = lookup(obj, name, required, NV_JSON_OBJECT, &m, d);
+  if (rc == NV_OK && out != NULL)
+    *out = m;
+  return rc;
+}
+
+nv_status nv_json_get_array(const nv_json *obj, const char *name, bool required,
+                            const nv_json **out, nv_diag *d)
+{
+  const nv_json *m;
+  if (out != NULL)
+    *out = NULL;
+  nv_status rc = lookup(obj, name, required, NV_JSON_ARRAY, &m, d);
+  if (rc == NV_OK && out != NULL)
+    *out = m;
+  return rc;
+}
+
+nv_status nv_json_get_bool(const nv_json *obj, const char *name, bool required, bool *out,
+                           bool *present, nv_diag *d)
+{
+  const nv_json *m;
+  if (out != NULL)
+    *out = false;
+  if (present != NULL)
+    *present = false;
+  nv_status rc = lookup(obj, name, required, NV_JSON_BOOL, &m, d);
+  if (rc == NV_OK && m != NULL) {
+    if (out != NULL)
+      *out = nv_json_is_true(m);
+    if (present != NULL)
+      *present = true;
+  }
+  return rc;
+}
+
+nv_status nv_json_get_uint64(const nv_json *obj, const char *name, bool required, uint64_t *out,
+                             bool *present, nv_diag *d)
+{
+  const nv_json *m;
+  if (out != NULL)
+    *out = 0;
+  if (present != NULL)
+    *present = false;
+  nv_status rc = lookup(obj, name, required, NV_JSON_NUMBER, &m, d);
+  if (rc != NV_OK || m == NULL)
+    return rc;
+
+  char shown[NV_JSON_NAME_SHOWN];
+  show_name(shown, sizeof(shown), name);
+  int f = m->type;
+  double v = m->valuedouble;
+  /* Every number node of a parsed document carries NV_NUM_SEEN; the double
+   * checks repeat the token checks as a second guard. */
+  if (!(f & NV_NUM_SEEN))
+    return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\": number of unknown origin", shown);
+  if (f & NV_NUM_NEGATIVE)
+    return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\" must not be negative", shown);
+  if (f & NV_NUM_FRAC_EXP)
+    return nv_diag_set(d, NV_E_JSON_NUMBER,
+                       "member \"%s\" must be an integer written without fraction or exponent",
+                       shown);
+  if ((f & NV_NUM_OVER_2_53) || !isfinite(v) || v < 0 || v > (double)NV_JSON_UINT_MAX)
+    return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\" is above the limit of 2^53 (%llu)",
+                       shown, (unsigned long long)NV_JSON_UINT_MAX);
+  uint64_t u = (uint64_t)v;
+  if ((double)u != v)
+    return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\" must be an integer", shown);
+  if (out != NULL)
+    *out = u;
+  if (present != NULL)
+    *present = true;
+  return NV_OK;
+}
+
+nv_status nv_json_check_members(const nv_json *obj, const char *const *allowed, nv_diag *d)
+{
+  nv_json_type t = nv_json_type_of(obj);
+  if (t != NV_JSON_OBJECT)
+    return nv_diag_set(d, NV_E_JSON_TYPE, "expected an object, found %s", type_phrase(t));
+  for (const cJSON *m = obj->child; m != NULL; m = m->next) {
+    bool known = false;
+    for (size_t i = 0; allowed != NULL && allowed[i] != NULL && !known; i++)
+      known = m->string != NULL && strcmp(m->string, allowed[i]) == 0;
+    if (!known) {
+      char shown[NV_JSON_NAME_SHOWN];
+      show_name(shown, sizeof(shown), m->string);
+      return nv_diag_set(d, NV_E_JSON_UNKNOWN_MEMBER, "member \"%s\" is not allowed here",
+                         shown);
+    }
+  }
+  return NV_OK;
+}

@@ -1,0 +1,26 @@
+/*
+ * Every size and count limit of the library, in one place. Limits are
+ * checked before anything is allocated (docs/error-model.md).
+ */
+#ifndef NV_BASE_LIMITS_H
+#define NV_BASE_LIMITS_H
+
+#define NV_MIB ((size_t)1024 * 1024)
+
+/* notary-spec.md section 20 */
+#define NV_LIMIT_MANIFEST_BYTES (4 * NV_MIB)
+#define NV_LIMIT_ENVELOPE_BYTES (32 * NV_MIB)
+#define NV_LIMIT_REFERRERS_PAGE_BYTES (4 * NV_MIB)
+#define NV_LIMIT_OCSP_RESPONSE_BYTES ((size_t)20480)
+#define NV_LIMIT_CRL_BYTES (32 * NV_MIB)
+#define NV_DEFAULT_MAX_SIGNATURE_ATTEMPTS 100u
+
+/* Trust policy documents and trust store files are small; 1 MiB each is
+ * far above real use and keeps a hostile file from costing memory. */
+#define NV_LIMIT_POLICY_BYTES NV_MIB
+#define NV_LIMIT_CERT_FILE_BYTES NV_MIB
+
+/* JSON nesting: notation documents need fewer than 8 levels. */
+#define NV_LIMIT_JSON_DEPTH 32
+
+#endif /* NV_BASE_LIMITS_H */
