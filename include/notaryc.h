@@ -12,5 +12,6 @@
 #include <notaryc/nv_errors.h>
 #include <notaryc/nv_global.h>
 #include <notaryc/nv_context.h>
+#include <notaryc/nv_envelope.h>
 
 #endif /* NOTARYC_H */

@@ -22,7 +22,9 @@
  * plugins, -24xx authenticity, -25xx expiry, -26xx/-27xx authentic
  * timestamp, -28xx revocation, -29xx payload and user metadata.
  *
- * Any value not listed here must be treated as an operational error.
+ * A value not listed here (say, one added by a newer library) still has the
+ * category of its range; a negative value outside every range is
+ * operational.
  * docs/error-model.md explains the rules; nv_strerror() gives a sentence.
  */
 #ifndef NOTARYC_NV_ERRORS_H
@@ -285,7 +287,7 @@ typedef int32_t nv_category;
 enum {
   NV_CAT_OK = 0,           /* NV_OK */
   NV_CAT_INFO = 1,         /* positive values such as NV_PASSTHROUGH */
-  NV_CAT_OPERATIONAL = 2,  /* -1 .. -999 and every unknown negative value */
+  NV_CAT_OPERATIONAL = 2,  /* -1 .. -999, and negatives outside every range */
   NV_CAT_VERDICT = 3,      /* -1000 .. -1999 */
   NV_CAT_CHECK = 4         /* -2000 .. -2999 */
 };

@@ -27,13 +27,6 @@
 
 #include "base/nv_limits.h"
 
-/* The most values (scalars, arrays, objects) one document may hold. Every
- * value costs cJSON a node of about 80 bytes, so this bounds the memory a
- * hostile document can cost to about 100 MB whatever its size.
- * TODO(lead): move to base/nv_limits.h with the other limits. */
-#ifndef NV_LIMIT_JSON_VALUES
-#define NV_LIMIT_JSON_VALUES ((size_t)1 << 20)
-#endif
 
 /* cJSON copies a number token into a 64-byte buffer before strtod() and
  * stops at 63 characters; longer tokens would be misparsed, so scan()
@@ -190,9 +183,6 @@ static nv_status unexpected(scanner *s, const char *expected)
     return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: NUL byte at byte %zu", doc_name(s->what),
                        s->pos);
   if (c >= 0x80) {
-    if (s->pos == 0 && s->len >= 3 && c == 0xEF && s->p[1] == 0xBB && s->p[2] == 0xBF)
-      return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: byte-order mark at byte 0",
-                         doc_name(s->what));
     if (utf8_seq(s->p + s->pos, s->len - s->pos) == 0)
       return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: invalid UTF-8 at byte %zu",
                          doc_name(s->what), s->pos);
@@ -849,6 +839,14 @@ bool nv_json_is_true(const nv_json *j)
   return j != NULL && (j->type & 0xFF) == cJSON_True;
 }
 
+bool nv_json_number(const nv_json *j, double *out)
+{
+  if (j == NULL || (j->type & 0xFF) != cJSON_Number)
+    return false;
+  *out = j->valuedouble;
+  return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Typed member getters                                               */
 /* ------------------------------------------------------------------ */
@@ -967,7 +965,7 @@ nv_status nv_json_get_uint64(const nv_json *obj, const char *name, bool required
     return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\" is above the limit of 2^53 (%llu)",
                        shown, (unsigned long long)NV_JSON_UINT_MAX);
   uint64_t u = (uint64_t)v;
-  if ((double)u != v)
+  if ((double)u < v) /* u is v truncated: a fraction was dropped */
     return nv_diag_set(d, NV_E_JSON_NUMBER, "member \"%s\" must be an integer", shown);
   if (out != NULL)
     *out = u;

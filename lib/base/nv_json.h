@@ -30,9 +30,11 @@ typedef enum nv_json_type {
 } nv_json_type;
 
 /* Parse `len` bytes (no NUL terminator needed). `what` names the document
- * in messages ("trust policy"). Errors: NV_E_LIMIT (size), NV_E_JSON_DEPTH,
+ * in messages ("trust policy"). Errors: NV_E_LIMIT (over max_bytes, more
+ * than 2^20 values, or a number token over 63 characters), NV_E_JSON_DEPTH,
  * NV_E_JSON_ENCODING, NV_E_JSON_DUPLICATE_MEMBER, NV_E_JSON_SYNTAX,
- * NV_E_NOMEM. Messages give the byte offset of the problem. */
+ * NV_E_NOMEM. Messages give the byte offset of the problem (for a
+ * duplicate member, the JSON Pointer of its object, e.g. "/layers/0"). */
 nv_status nv_json_parse(const void *text, size_t len, size_t max_bytes, const char *what,
                         nv_json **out, nv_diag *d);
 void nv_json_free(nv_json *j);
@@ -53,6 +55,8 @@ const nv_json *nv_json_member(const nv_json *obj, const char *name);
 /* Scalar values; NULL / false when the node has another type. */
 const char *nv_json_string(const nv_json *j);
 bool nv_json_is_true(const nv_json *j);
+/* A number's value as a double; false when the node is not a number. */
+bool nv_json_number(const nv_json *j, double *out);
 
 /* Typed member getters. When the member is absent: NV_OK with *out cleared
  * if !required, else NV_E_JSON_MISSING_MEMBER. A member of another type is
@@ -68,7 +72,9 @@ nv_status nv_json_get_array(const nv_json *obj, const char *name, bool required,
 nv_status nv_json_get_bool(const nv_json *obj, const char *name, bool required, bool *out,
                            bool *present, nv_diag *d);
 /* A non-negative integer up to 2^53 written without fraction or exponent
- * (as descriptor sizes are); else NV_E_JSON_NUMBER. */
+ * (as descriptor sizes are); else NV_E_JSON_NUMBER. The original token is
+ * checked, not only its value: 1.0, 1e2, -0 and 9007199254740993 (which a
+ * double rounds to 2^53) are all refused. */
 nv_status nv_json_get_uint64(const nv_json *obj, const char *name, bool required, uint64_t *out,
                              bool *present, nv_diag *d);
 

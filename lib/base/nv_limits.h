@@ -22,5 +22,8 @@
 
 /* JSON nesting: notation documents need fewer than 8 levels. */
 #define NV_LIMIT_JSON_DEPTH 32
+/* JSON values per document: cJSON spends about 80 bytes a value, so this
+ * bounds the tree of a 32 MiB document to about 80 MiB. */
+#define NV_LIMIT_JSON_VALUES ((size_t)1 << 20)
 
 #endif /* NV_BASE_LIMITS_H */

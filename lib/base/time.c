@@ -100,11 +100,11 @@ typedef struct parser {
   nv_diag *d;
 } parser;
 
-static nv_status fail(const parser *p, const char *fmt_what, size_t at)
+static nv_status fail(const parser *p, const char *what, size_t at)
 {
   quoted q = quote(p->s, p->len);
   return nv_diag_set(p->d, NV_E_TIME_FORMAT, "RFC 3339 time: %s at offset %zu in \"%s\"",
-                     fmt_what, at, q.s);
+                     what, at, q.s);
 }
 
 /* Exactly `n` ASCII digits. */

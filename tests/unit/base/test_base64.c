@@ -254,6 +254,10 @@ static void test_url_length_mod_4(void **state)
   REJECT_URL("Z", 0);
   REJECT_URL("Zm9vZ", 4);
   REJECT_URL("Zm9vYmFyZ", 8);
+  /* a lone 'A' carries no set bits, so only the length check refuses it */
+  REJECT_URL("A", 0);
+  REJECT_URL("AAAAA", 4);
+  REJECT_URL("Zm9vA", 4);
   /* std refuses every length that is not a multiple of 4 */
   REJECT_STD("Z", -1);
   REJECT_STD("Zm9vZ", -1);

@@ -296,17 +296,18 @@ static void test_roundtrips(void **state)
   (void)state;
   const int64_t lo = INT64_C(-62167219200);
   const int64_t hi = INT64_C(253402300799);
-  /* every day of the whole range at a time of day that changes per day */
+  /* every 13th day of the whole range, at a time of day that drifts so
+   * that every second of the day is visited along the way */
   int64_t n = 0;
-  for (int64_t t = lo; t <= hi; t += 86400 + 7, n++)
+  for (int64_t t = lo; t <= hi; t += 13 * 86400 + 7, n++)
     roundtrip(t);
-  assert_true(n > 3000000);
-  /* every second around the epoch and the range ends */
-  for (int64_t t = -100000; t <= 100000; t++)
+  assert_true(n > 280000);
+  /* every second around the epoch and the ends of the range */
+  for (int64_t t = -30000; t <= 30000; t++)
     roundtrip(t);
-  for (int64_t t = lo; t < lo + 100000; t++)
+  for (int64_t t = lo; t < lo + 30000; t++)
     roundtrip(t);
-  for (int64_t t = hi - 100000; t <= hi; t++)
+  for (int64_t t = hi - 30000; t <= hi; t++)
     roundtrip(t);
 }
 

@@ -1,0 +1,52 @@
+/*
+ * The Notary certificate profile (notary-spec.md section 9): parsing an
+ * envelope's DER chain and the code-signing and timestamping chain rules,
+ * as notation-go checks them (section 9.2 / 9.3), plus the explicit deny
+ * list for SHA-1 and MD5 certificate signatures. No validity-time checks:
+ * those belong to the authentic-timestamp step.
+ */
+#ifndef NV_X509_CHAIN_H
+#define NV_X509_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/nv_buf.h"
+#include "x509/nv_x509_certs.h"
+
+/* Parse DER certificates, leaf first. The first one failing is
+ * NV_E_LEAF_CERT_MALFORMED ("malformed leaf certificate"), any other
+ * NV_E_CERT_PARSE; trailing bytes after a certificate are an error. */
+nv_status nv_x509_parse_chain(const nv_buf *ders, size_t count, nv_x509_list *out, nv_diag *d);
+
+typedef enum nv_x509_purpose {
+  NV_X509_CODE_SIGNING = 0,
+  NV_X509_TIMESTAMPING = 1
+} nv_x509_purpose;
+
+/* The whole chain rule set for a purpose. Errors: NV_E_CHAIN_* and
+ * NV_E_CERT_* codes, NV_E_KEY_UNSUPPORTED for the leaf key, each message
+ * naming the certificate's subject and the rule. */
+nv_status nv_x509_validate_chain(X509 *const *chain, size_t count, nv_x509_purpose purpose,
+                                 nv_diag *d);
+
+/* The single-certificate rules, exposed for the conformance runner and
+ * for trust stores: a leaf, and a CA certificate that has
+ * `expected_path_len` CA certificates below it (the leaf not counted). */
+nv_status nv_x509_validate_leaf(X509 *cert, nv_x509_purpose purpose, nv_diag *d);
+nv_status nv_x509_validate_ca(X509 *cert, nv_x509_purpose purpose, int expected_path_len,
+                              nv_diag *d);
+
+/* Self-signed: subject == issuer (raw bytes) and the signature verifies
+ * with its own key. */
+bool nv_x509_is_self_signed(X509 *cert);
+
+/* `issuer` issued `cert`: raw issuer == issuer's raw subject and the
+ * signature verifies with issuer's key. */
+bool nv_x509_is_issued_by(X509 *cert, X509 *issuer);
+
+/* The subject as "CN=x,O=y,C=z" (most specific first, RFC 4514 escaping)
+ * into buf; always NUL-terminated. */
+const char *nv_x509_subject(X509 *cert, char *buf, size_t size);
+
+#endif /* NV_X509_CHAIN_H */
