@@ -2,7 +2,7 @@
 # The README's test command: everything CI runs, on a fresh Debian 12.
 #  1. gcc build (-Werror), every suite, verbose (cmocka summaries)
 #  2. gcc ASan+UBSan build, every suite but the install test
-#  3. valgrind over the unit and fuzz-regression suites
+#  3. valgrind over the unit, fuzz-regression and conformance suites
 #  4. clang build with libFuzzer (-Werror), corpora, then FUZZ_SECONDS of
 #     fuzzing per target (default 20)
 # Ends with one line "N passed, N failed" over the steps; exit 0 only if
@@ -43,7 +43,7 @@ step "asan+ubsan build" setup build-asan -Db_sanitize=address,undefined -Dwerror
   -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
 step "asan+ubsan tests" meson test -C build-asan --print-errorlogs --no-suite abi
 step "valgrind tests" meson test -C build-gcc --setup=valgrind --print-errorlogs \
-  --suite unit --suite fuzz-regression
+  --suite unit --suite fuzz-regression --suite conformance
 clang_setup() {
   (CC=clang && export CC && setup build-fuzz -Dfuzzing=libfuzzer \
     -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true)

@@ -119,6 +119,24 @@ nv_status nv_env_add_attr(nv_env *e, const char *name, bool int_label, bool crit
 nv_status nv_env_add_crit(nv_env *e, const char *name, nv_diag *d);
 nv_status nv_env_add_cert(nv_env *e, const uint8_t *der, size_t len, nv_diag *d);
 
+/*
+ * The plugin gate (notary-spec.md section 14 step 3 and section 16), run by
+ * the pipeline after integrity, at every level:
+ * - io.cncf.notary.verificationPlugin present: its format is checked as
+ *   notation-go does (critical, a string, not blank:
+ *   NV_E_PLUGIN_ATTR_NOT_CRITICAL / _NOT_STRING / _EMPTY), then the minimum
+ *   version if any (the same checks and SemVer 2.0:
+ *   NV_E_PLUGIN_MIN_VERSION_INVALID), then NV_E_PLUGIN_REQUIRED naming the
+ *   plugin, since this library runs no plugins;
+ * - any other critical extended attribute, including a minimum version
+ *   without a plugin name, is NV_E_UNKNOWN_CRITICAL_ATTRIBUTE (the
+ *   specification's rule; notation-go accepts such signatures).
+ */
+nv_status nv_env_check_critical(const nv_env *e, nv_diag *d);
+
+/* SemVer 2.0 (semver.org) without a "v" prefix. */
+bool nv_env_semver_valid(const char *s);
+
 const char *nv_env_scheme_name(nv_env_scheme s);
 nv_env_scheme nv_env_scheme_from_name(const char *name);
 

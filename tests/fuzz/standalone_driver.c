@@ -82,7 +82,7 @@ int main(int argc, char **argv)
   for (int i = 1; i < argc; i++)
     if (run_path(argv[i], &count) != 0)
       rc = 1;
-  printf("%u passed, %d failed\n", rc == 0 ? count : 0, rc == 0 ? 0 : 1);
+  printf("%u corpus inputs ran: %u passed, %d failed\n", count, rc == 0 ? count : 0, rc == 0 ? 0 : 1);
   if (count == 0) {
     fprintf(stderr, "no corpus inputs found\n");
     return 1;
