@@ -14,7 +14,7 @@
 #include <string.h>
 #include "base/nv_time.h"
 
-static const op_def *const op_tables[] = {envelope_ops, x509_ops};
+static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops};
 
 /* ---------- inputs and outcome ---------- */
 

@@ -70,5 +70,7 @@ bool hex_decode(const char *hex, nv_buf *out);
 /* the operations, by module */
 extern const op_def envelope_ops[];
 extern const op_def x509_ops[];
+extern const op_def policy_ops[];
+extern const op_def store_ops[];
 
 #endif /* NV_CONFORMANCE_RUNNER_H */

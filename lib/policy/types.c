@@ -1,0 +1,41 @@
+#include "policy/nv_pol_types.h"
+
+#include <ctype.h>
+#include <string.h>
+
+nv_pol_store_type nv_pol_store_type_from_name(const char *name)
+{
+  if (name == NULL)
+    return NV_POL_STORE_NONE;
+  if (strcmp(name, "ca") == 0)
+    return NV_POL_STORE_CA;
+  if (strcmp(name, "signingAuthority") == 0)
+    return NV_POL_STORE_SIGNING_AUTHORITY;
+  if (strcmp(name, "tsa") == 0)
+    return NV_POL_STORE_TSA;
+  return NV_POL_STORE_NONE;
+}
+
+const char *nv_pol_store_type_name(nv_pol_store_type type)
+{
+  switch (type) {
+  case NV_POL_STORE_CA:
+    return "ca";
+  case NV_POL_STORE_SIGNING_AUTHORITY:
+    return "signingAuthority";
+  case NV_POL_STORE_TSA:
+    return "tsa";
+  default:
+    return NULL;
+  }
+}
+
+bool nv_pol_name_valid(const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return false;
+  for (const char *p = name; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+      return false;
+  return true;
+}
