@@ -129,7 +129,7 @@ typedef struct gen_case {
   const char *message; /* a part of the diagnostic, for failures */
 } gen_case;
 
-static const gen_case gen_cases[] = {
+static gen_case gen_cases[] = {
   {"valid-rsa2048-ps256.jws", NV_OK, NV_SIG_PS256, 2, 2, NULL},
   {"valid-rsa2048-ps256.cose", NV_OK, NV_SIG_PS256, 2, 2, NULL},
   {"valid-p384-es384.jws", NV_OK, NV_SIG_ES384, 2, 2, NULL},
@@ -264,46 +264,62 @@ static void mock_vectors(void **state)
   nv_vfy_signed_free(&out);
   bytes_free(&b);
 
-  /* notation-go's own "invalid signature" envelope fails here too */
-  b = slurp(MOCK_DIR, "ca_invalid_sig_env.json");
-  nv_diag_init(&d);
-  nv_status rc = nv_vfy_check_integrity(media_type_of_bytes(&b), b.data, b.len, &out, &d);
-  assert_int_not_equal(rc, NV_OK);
-  assert_int_equal(nv_status_category(rc), NV_CAT_CHECK);
-  assert_true(rc <= -2100 && rc > -2300); /* an integrity code */
-  assert_true(strlen(d.msg) > 0);
-  nv_vfy_signed_free(&out);
-  bytes_free(&b);
+  /* notation-go's own "invalid signature" envelopes: the payload member has a
+   * stray '=' after the signed text (vectors/NOTES.md item 2); a strict
+   * base64url decoder refuses it before any signature check */
+  static const char *const invalid[] = {"ca_invalid_sig_env.json", "sa_invalid_sig_env.json"};
+  for (size_t i = 0; i < 2; i++) {
+    b = slurp(MOCK_DIR, invalid[i]);
+    expect_integrity(invalid[i], media_type_of_bytes(&b), &b, NV_E_ENVELOPE_PARSE, &out, &d);
+    assert_non_null(strstr(d.msg, "payload"));
+    assert_int_equal(out.chain.count, 0);
+    nv_vfy_signed_free(&out);
+    bytes_free(&b);
+  }
 }
 
+/* Envelopes with RFC 3161 countersignatures, signed by a single self-signed
+ * RSA-2048 certificate. Integrity does not look at the timestamp, so the
+ * ones whose timestamp is out of the certificate's validity (checked by a
+ * later step) pass here too. */
 static void timestamp_vectors(void **state)
 {
   (void)state;
-  static const char *const files[] = {
-    "jwsWithTimestamp.sig",
-    "jwsExpiredWithTimestamp.sig",
-    "coseWithTimestamp.sig",
-    "coseExpiredWithTimestamp.sig",
+  static const struct {
+    const char *file;
+    bool has_timestamp;
+  } files[] = {
+    {"jwsWithTimestamp.sig", true},
+    {"jwsExpiredWithTimestamp.sig", true},
+    {"coseWithTimestamp.sig", true},
+    {"coseExpiredWithTimestamp.sig", true},
+    {"timestampAfterNotAfter.sig", true},
+    {"timestampBeforeNotBefore.sig", true},
+    {"withoutTimestamp.sig", false},
   };
   size_t jws = 0, cose = 0;
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-    bytes b = slurp(TS_DIR, files[i]);
+    bytes b = slurp(TS_DIR, files[i].file);
     const char *mt = media_type_of_bytes(&b);
-    /* the name says the format; so must the first byte */
-    assert_string_equal(mt, strncmp(files[i], "cose", 4) == 0 ? MT_COSE : MT_JWS);
+    /* where the name says the format, so must the first byte */
+    if (strncmp(files[i].file, "jws", 3) == 0)
+      assert_string_equal(mt, MT_JWS);
+    if (strncmp(files[i].file, "cose", 4) == 0)
+      assert_string_equal(mt, MT_COSE);
     jws += strcmp(mt, MT_JWS) == 0;
     cose += strcmp(mt, MT_COSE) == 0;
     nv_vfy_signed out;
     nv_diag d;
-    expect_integrity(files[i], mt, &b, NV_OK, &out, &d);
-    assert_true(out.env.has_timestamp);
-    assert_true(out.env.timestamp_token.len > 0);
-    assert_true(out.chain.count >= 2);
+    expect_integrity(files[i].file, mt, &b, NV_OK, &out, &d);
+    assert_int_equal(out.env.has_timestamp, files[i].has_timestamp);
+    assert_int_equal(out.env.timestamp_token.len > 0, files[i].has_timestamp);
+    assert_int_equal(out.env.alg, NV_SIG_PS256);
+    assert_int_equal(out.chain.count, 1);
     nv_vfy_signed_free(&out);
     bytes_free(&b);
   }
-  assert_int_equal(jws, 2);
-  assert_int_equal(cose, 2);
+  assert_int_equal(jws, 4);
+  assert_int_equal(cose, 3);
 }
 
 /* ------------------------------------------------------------------ */
@@ -461,7 +477,7 @@ static const env_file valid_files[] = {
 };
 #define N_VALID_FILES (sizeof(valid_files) / sizeof(valid_files[0]))
 
-static void truncated_envelopes_fail(void **state)
+static void truncated_or_extended_envelopes_fail(void **state)
 {
   (void)state;
   size_t tried = 0;
@@ -492,6 +508,17 @@ static void truncated_envelopes_fail(void **state)
       bytes_free(&t);
       tried++;
     }
+    /* one byte too many: trailing data after the envelope is refused */
+    bytes longer = {malloc(end + 1), end + 1};
+    assert_non_null(longer.data);
+    memcpy(longer.data, b.data, end);
+    longer.data[end] = is_jws ? 'x' : 0x00;
+    nv_vfy_signed lo;
+    nv_diag ld;
+    expect_integrity(valid_files[f].file, mt, &longer, NV_E_ENVELOPE_PARSE, &lo, &ld);
+    nv_vfy_signed_free(&lo);
+    bytes_free(&longer);
+
     /* the whole file passes (the table holds valid envelopes only) */
     nv_vfy_signed out;
     nv_diag d;
@@ -564,7 +591,7 @@ int main(void)
   struct CMUnitTest tests[N_GEN_CASES + 16];
   size_t n = 0;
   for (size_t i = 0; i < N_GEN_CASES; i++) {
-    struct CMUnitTest t = {gen_cases[i].file, generated_case, NULL, NULL, (void *)&gen_cases[i]};
+    struct CMUnitTest t = {gen_cases[i].file, generated_case, NULL, NULL, &gen_cases[i]};
     tests[n++] = t;
   }
   const struct CMUnitTest fixed[] = {
@@ -574,7 +601,7 @@ int main(void)
     cmocka_unit_test(verify_decoded_without_chain),
     cmocka_unit_test(verify_decoded_with_foreign_chain),
     cmocka_unit_test(media_type_rules),
-    cmocka_unit_test(truncated_envelopes_fail),
+    cmocka_unit_test(truncated_or_extended_envelopes_fail),
     cmocka_unit_test(flipped_signature_fails),
     cmocka_unit_test(signed_free_is_safe),
   };
