@@ -81,3 +81,20 @@ void nv_log(const nv_diag *d, nv_log_level level, const char *component,
     return;
   d->log_cb(level, component, line, d->log_user_data);
 }
+
+nv_quoted nv_quote(const char *s, size_t len)
+{
+  nv_quoted q;
+  size_t n = len < NV_QUOTE_MAX ? len : NV_QUOTE_MAX;
+  size_t i = 0;
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    q.s[i] = (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') ? (char)c : '?';
+  }
+  if (len > NV_QUOTE_MAX) {
+    memcpy(q.s + i, "...", 3);
+    i += 3;
+  }
+  q.s[i] = '\0';
+  return q;
+}

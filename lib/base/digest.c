@@ -10,35 +10,12 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-/* Characters of the input quoted in a message. */
-#define QUOTE_MAX 64
-
 struct nv_digest_ctx {
   nv_digest_alg alg;
   EVP_MD_CTX *md;
   bool failed;
 };
 
-typedef struct quoted {
-  char s[QUOTE_MAX + 4];
-} quoted;
-
-static quoted quote(const char *s, size_t len)
-{
-  quoted q;
-  size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
-  size_t i = 0;
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    q.s[i] = (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') ? (char)c : '?';
-  }
-  if (len > QUOTE_MAX) {
-    memcpy(q.s + i, "...", 3);
-    i += 3;
-  }
-  q.s[i] = '\0';
-  return q;
-}
 
 size_t nv_digest_size(nv_digest_alg alg)
 {
@@ -111,12 +88,12 @@ nv_status nv_digest_parse(const char *s, size_t len, nv_digest *out, nv_diag *d)
 
   const char *colon = memchr(s, ':', len);
   if (colon == NULL) {
-    quoted q = quote(s, len);
+    nv_quoted q = nv_quote(s, len);
     return nv_diag_set(d, NV_E_DIGEST_FORMAT, "digest: missing ':' in \"%s\"", q.s);
   }
   size_t name_len = (size_t)(colon - s);
   if (name_len == 0) {
-    quoted q = quote(s, len);
+    nv_quoted q = nv_quote(s, len);
     return nv_diag_set(d, NV_E_DIGEST_FORMAT, "digest: empty algorithm name in \"%s\"", q.s);
   }
 
@@ -132,13 +109,13 @@ nv_status nv_digest_parse(const char *s, size_t len, nv_digest *out, nv_diag *d)
   if (alg == NV_DIGEST_NONE) {
     for (size_t i = 0; i < name_len; i++) {
       if (!alg_name_char(s[i])) {
-        quoted q = quote(s, len);
+        nv_quoted q = nv_quote(s, len);
         return nv_diag_set(d, NV_E_DIGEST_FORMAT,
                            "digest: invalid character at offset %zu of the algorithm in \"%s\"",
                            i, q.s);
       }
     }
-    quoted q = quote(s, name_len);
+    nv_quoted q = nv_quote(s, name_len);
     return nv_diag_set(d, NV_E_DIGEST_UNSUPPORTED,
                        "digest: unsupported algorithm \"%s\" (sha256, sha384 or sha512)", q.s);
   }
@@ -147,7 +124,7 @@ nv_status nv_digest_parse(const char *s, size_t len, nv_digest *out, nv_diag *d)
   size_t hex_len = len - name_len - 1;
   size_t n = nv_digest_size(alg);
   if (hex_len != 2 * n) {
-    quoted q = quote(s, len);
+    nv_quoted q = nv_quote(s, len);
     return nv_diag_set(d, NV_E_DIGEST_FORMAT,
                        "digest: %s needs %zu hex characters, got %zu in \"%s\"",
                        nv_digest_alg_name(alg), 2 * n, hex_len, q.s);
@@ -159,7 +136,7 @@ nv_status nv_digest_parse(const char *s, size_t len, nv_digest *out, nv_diag *d)
     int lo = hex_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       size_t at = name_len + 1 + 2 * i + (hi < 0 ? 0 : 1);
-      quoted q = quote(s, len);
+      nv_quoted q = nv_quote(s, len);
       return nv_diag_set(d, NV_E_DIGEST_FORMAT,
                          "digest: expected a lower-case hex digit at offset %zu in \"%s\"", at,
                          q.s);

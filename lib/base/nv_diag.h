@@ -48,4 +48,13 @@ nv_status nv_diag_status(const nv_diag *d);
 void nv_log(const nv_diag *d, nv_log_level level, const char *component,
             const char *fmt, ...) NV_PRINTF(4, 5);
 
+/* A printable copy of untrusted text for messages: at most NV_QUOTE_MAX
+ * bytes, anything outside printable ASCII (and '"', '\\') as '?', "..."
+ * when cut. Returned by value, so it needs no allocation. */
+#define NV_QUOTE_MAX 64
+typedef struct nv_quoted {
+  char s[NV_QUOTE_MAX + 4];
+} nv_quoted;
+nv_quoted nv_quote(const char *s, size_t len);
+
 #endif /* NV_BASE_DIAG_H */

@@ -14,31 +14,6 @@
 /* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z */
 #define MIN_UNIX INT64_C(-62167219200)
 #define MAX_UNIX INT64_C(253402300799)
-/* Characters of the input quoted in a message. */
-#define QUOTE_MAX 64
-
-typedef struct quoted {
-  char s[QUOTE_MAX + 4];
-} quoted;
-
-/* A printable copy of the input for messages: at most QUOTE_MAX characters,
- * anything outside printable ASCII (and quotes, backslashes) as '?'. */
-static quoted quote(const char *s, size_t len)
-{
-  quoted q;
-  size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
-  size_t i = 0;
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    q.s[i] = (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') ? (char)c : '?';
-  }
-  if (len > QUOTE_MAX) {
-    memcpy(q.s + i, "...", 3);
-    i += 3;
-  }
-  q.s[i] = '\0';
-  return q;
-}
 
 static bool is_leap(int64_t y)
 {
@@ -102,7 +77,7 @@ typedef struct parser {
 
 static nv_status fail(const parser *p, const char *what, size_t at)
 {
-  quoted q = quote(p->s, p->len);
+  nv_quoted q = nv_quote(p->s, p->len);
   return nv_diag_set(p->d, NV_E_TIME_FORMAT, "RFC 3339 time: %s at offset %zu in \"%s\"",
                      what, at, q.s);
 }
@@ -114,14 +89,14 @@ static nv_status digits(parser *p, size_t n, const char *field, int *out)
   for (size_t i = 0; i < n; i++) {
     size_t at = p->pos + i;
     if (at >= p->len) {
-      quoted q = quote(p->s, p->len);
+      nv_quoted q = nv_quote(p->s, p->len);
       return nv_diag_set(p->d, NV_E_TIME_FORMAT,
                          "RFC 3339 time: truncated in the %s (expected %zu digits) in \"%s\"",
                          field, n, q.s);
     }
     char c = p->s[at];
     if (c < '0' || c > '9') {
-      quoted q = quote(p->s, p->len);
+      nv_quoted q = nv_quote(p->s, p->len);
       return nv_diag_set(p->d, NV_E_TIME_FORMAT,
                          "RFC 3339 time: %s: expected a digit at offset %zu in \"%s\"", field,
                          at, q.s);
@@ -136,7 +111,7 @@ static nv_status digits(parser *p, size_t n, const char *field, int *out)
 static nv_status literal(parser *p, char want, const char *what)
 {
   if (p->pos >= p->len) {
-    quoted q = quote(p->s, p->len);
+    nv_quoted q = nv_quote(p->s, p->len);
     return nv_diag_set(p->d, NV_E_TIME_FORMAT, "RFC 3339 time: truncated, expected %s in \"%s\"",
                        what, q.s);
   }
@@ -153,7 +128,7 @@ static nv_status range(const parser *p, const char *field, int v, int lo, int hi
 {
   if (v >= lo && v <= hi)
     return NV_OK;
-  quoted q = quote(p->s, p->len);
+  nv_quoted q = nv_quote(p->s, p->len);
   return nv_diag_set(p->d, NV_E_TIME_FORMAT, "RFC 3339 time: %s %d out of range in \"%s\"",
                      field, v, q.s);
 }
@@ -184,7 +159,7 @@ nv_status nv_time_parse_rfc3339(const char *s, size_t len, int64_t *unix_out,
   {
     int dim = days_in_month(year, month);
     if (day < 1 || day > dim) {
-      quoted q = quote(s, len);
+      nv_quoted q = nv_quote(s, len);
       return nv_diag_set(d, NV_E_TIME_FORMAT,
                          "RFC 3339 time: day %d out of range (1..%d for %04d-%02d) in \"%s\"",
                          day, dim, year, month, q.s);
@@ -219,7 +194,7 @@ nv_status nv_time_parse_rfc3339(const char *s, size_t len, int64_t *unix_out,
 
   int64_t offset = 0;
   if (p.pos >= len) {
-    quoted q = quote(s, len);
+    nv_quoted q = nv_quote(s, len);
     return nv_diag_set(d, NV_E_TIME_FORMAT,
                        "RFC 3339 time: missing time zone offset ('Z' or +HH:MM) in \"%s\"", q.s);
   }
