@@ -118,34 +118,9 @@ static void report_chain(case_ctx *c, const nv_x509_list *chain)
   }
 }
 
-/* Decode only: the format rules, no signature, no certificates. */
-static void op_parse_envelope(case_ctx *c)
-{
-  nv_buf data;
-  if (!envelope_input(c, &data)) {
-    nv_buf_free(&data);
-    return;
-  }
-  nv_diag d;
-  nv_diag_init(&d);
-  nv_env_format format;
-  nv_env e;
-  nv_env_init(&e);
-  nv_status rc = nv_env_format_from_media_type(in_string(c, "media_type"), &format, &d);
-  if (rc == NV_OK)
-    rc = nv_env_decode(format, data.data, data.len, &e, &d);
-  if (rc == NV_OK) {
-    op_success(c);
-    report_envelope(c, &e);
-  } else {
-    op_failure(c, &d);
-  }
-  nv_env_free(&e);
-  nv_buf_free(&data);
-}
-
-/* Decode and parse the certificates, as notation-go's Content() does. */
-static void op_envelope_content(case_ctx *c)
+/* Decode the case's envelope; with `with_certs` also parse the
+ * certificates, as notation-go's Content() does. No signature check. */
+static void decode_case(case_ctx *c, bool with_certs)
 {
   nv_buf data;
   if (!envelope_input(c, &data)) {
@@ -162,18 +137,29 @@ static void op_envelope_content(case_ctx *c)
   nv_status rc = nv_env_format_from_media_type(in_string(c, "media_type"), &format, &d);
   if (rc == NV_OK)
     rc = nv_env_decode(format, data.data, data.len, &e, &d);
-  if (rc == NV_OK && e.cert_count > 0)
+  if (rc == NV_OK && with_certs && e.cert_count > 0)
     rc = nv_x509_parse_chain(e.certs, e.cert_count, &chain, &d);
   if (rc == NV_OK) {
     op_success(c);
     report_envelope(c, &e);
-    report_chain(c, &chain);
+    if (with_certs)
+      report_chain(c, &chain);
   } else {
     op_failure(c, &d);
   }
   nv_x509_list_free(&chain);
   nv_env_free(&e);
   nv_buf_free(&data);
+}
+
+static void op_parse_envelope(case_ctx *c)
+{
+  decode_case(c, false);
+}
+
+static void op_envelope_content(case_ctx *c)
+{
+  decode_case(c, true);
 }
 
 static void op_verify_integrity(case_ctx *c)
