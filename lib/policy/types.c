@@ -1,6 +1,5 @@
 #include "policy/nv_pol_types.h"
 
-#include <ctype.h>
 #include <string.h>
 
 nv_pol_store_type nv_pol_store_type_from_name(const char *name)
@@ -34,8 +33,13 @@ bool nv_pol_name_valid(const char *name)
 {
   if (name == NULL || *name == '\0')
     return false;
-  for (const char *p = name; *p; p++)
-    if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+  /* ASCII only, whatever the locale (isalnum would accept Latin-1 letters) */
+  for (const char *p = name; *p; p++) {
+    char c = *p;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok)
       return false;
+  }
   return true;
 }

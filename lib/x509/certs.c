@@ -142,7 +142,10 @@ nv_status nv_x509_read_certs(const uint8_t *data, size_t len, const char *what,
   size_t mark = out->count;
   nv_status rc = contains(data, len, "-----BEGIN ") ? read_pem(data, len, what, out, d)
                                                     : read_der(data, len, what, out, d);
-  if (rc != NV_OK)
+  if (rc != NV_OK) {
     list_truncate(out, mark);
+    if (mark == 0)
+      nv_x509_list_free(out); /* also the array this call allocated */
+  }
   return rc;
 }
