@@ -83,7 +83,7 @@ static nv_status read_descriptor(const nv_json *obj, nv_descriptor *out, nv_diag
   nv_digest parsed;
   rc = nv_digest_parse(digest, strlen(digest), &parsed, d);
   if (rc != NV_OK)
-    return nv_diag_wrap(d, NV_OK, "member \"digest\": ");
+    return nv_diag_wrap(d, rc, "member \"digest\": ");
   rc = copy_string(media_type, &out->media_type, d);
   if (rc == NV_OK)
     rc = copy_string(digest, &out->digest, d);

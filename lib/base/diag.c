@@ -44,10 +44,12 @@ nv_status nv_diag_set(nv_diag *d, nv_status code, const char *fmt, ...)
 
 nv_status nv_diag_wrap(nv_diag *d, nv_status code, const char *fmt, ...)
 {
+  /* NV_OK means "keep the recorded code"; without a diag there is none,
+   * and a failure must never come back as success. */
   if (d == NULL)
-    return code;
+    return code == NV_OK ? NV_E_GENERIC : code;
   if (code == NV_OK)
-    code = d->status;
+    code = d->status != NV_OK ? d->status : NV_E_GENERIC;
   char prefix[NV_DIAG_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);

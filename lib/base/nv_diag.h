@@ -38,7 +38,8 @@ nv_status nv_diag_set(nv_diag *d, nv_status code, const char *fmt, ...) NV_PRINT
 nv_status nv_diag_setv(nv_diag *d, nv_status code, const char *fmt, va_list ap) NV_PRINTF(3, 0);
 
 /* Put context in front of the recorded message ("trust policy: " + msg) and
- * optionally replace the code (pass NV_OK to keep it). Returns the code. */
+ * optionally replace the code (pass NV_OK to keep it). Returns the code,
+ * never NV_OK: with nothing recorded (or a NULL diag) it is NV_E_GENERIC. */
 nv_status nv_diag_wrap(nv_diag *d, nv_status code, const char *fmt, ...) NV_PRINTF(3, 4);
 
 /* The recorded status (NV_OK for a NULL diag). */

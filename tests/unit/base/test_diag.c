@@ -28,6 +28,11 @@ static void null_diag_is_allowed(void **state)
   (void)state;
   assert_int_equal(nv_diag_set(NULL, NV_E_LIMIT, "x"), NV_E_LIMIT);
   assert_int_equal(nv_diag_wrap(NULL, NV_E_IO, "y"), NV_E_IO);
+  /* "keep the code" without a diag must not turn a failure into NV_OK */
+  assert_int_equal(nv_diag_wrap(NULL, NV_OK, "y"), NV_E_GENERIC);
+  nv_diag empty;
+  nv_diag_init(&empty);
+  assert_int_equal(nv_diag_wrap(&empty, NV_OK, "y"), NV_E_GENERIC);
   assert_int_equal(nv_diag_status(NULL), NV_OK);
   nv_diag_clear(NULL);
   nv_log(NULL, NV_LOG_ERROR, "t", "nothing");
