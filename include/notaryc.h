@@ -13,5 +13,6 @@
 #include <notaryc/nv_global.h>
 #include <notaryc/nv_context.h>
 #include <notaryc/nv_envelope.h>
+#include <notaryc/nv_trust.h>
 
 #endif /* NOTARYC_H */
