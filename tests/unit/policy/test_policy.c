@@ -274,10 +274,11 @@ static void rules_statement(void **state)
     OCI_WITH(SV("\"level\":\"strict\",\"override\":{\"authenticTimestamp\":\"skip\"}")),
     OCI_WITH(SV("\"level\":\"strict\",\"override\":{\"expiry\":\"skip\"}")),
   };
-  static const char *const no_skip_msg[] = {"\"authenticity\" verification can not be skipped",
-                                            "\"authenticTimestamp\" verification can not be "
-                                            "skipped",
-                                            "\"expiry\" verification can not be skipped"};
+  static const char *const no_skip_msg[] = {
+    "\"authenticity\" verification can not be skipped",
+    ("\"authenticTimestamp\" verification can not be skipped"),
+    "\"expiry\" verification can not be skipped",
+  };
   for (int i = 0; i < 3; i++)
     FAILS(OCI, no_skip[i], NV_E_POLICY_OVERRIDE_SKIP_NOT_ALLOWED, no_skip_msg[i]);
   /* first bad override member in document order */
