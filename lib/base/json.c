@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "base/nv_limits.h"
+#include "base/nv_text.h"
 
 
 /* cJSON copies a number token into a 64-byte buffer before strtod() and
@@ -57,42 +58,6 @@ static const char *doc_name(const char *what)
   return (what != NULL && what[0] != '\0') ? what : "JSON document";
 }
 
-/* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0.
- * Strict: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF
- * (Unicode 15, table 3-7). */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-  unsigned char c = p[0];
-  unsigned char lo = 0x80, hi = 0xBF;
-  size_t n;
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0)
-      lo = 0xA0; /* overlong */
-    else if (c == 0xED)
-      hi = 0x9F; /* U+D800..U+DFFF */
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0)
-      lo = 0x90; /* overlong */
-    else if (c == 0xF4)
-      hi = 0x8F; /* above U+10FFFF */
-  } else {
-    return 0; /* continuation byte, C0, C1, F5..FF */
-  }
-  if (avail < n)
-    return 0;
-  if (p[1] < lo || p[1] > hi)
-    return 0;
-  for (size_t i = 2; i < n; i++)
-    if (p[i] < 0x80 || p[i] > 0xBF)
-      return 0;
-  return n;
-}
 
 /* Copy a member name (valid UTF-8 without NUL) into out for a message:
  * control characters become '?', and long names are cut at a character
@@ -111,7 +76,7 @@ static void show_name(char *out, size_t cap, const char *name)
   size_t limit = cut ? cap - 4 : len;
   size_t i = 0;
   while (i < len) {
-    size_t n = utf8_seq(s + i, len - i);
+    size_t n = nv_utf8_seq(s + i, len - i);
     if (n == 0)
       n = 1; /* not expected after scan(); shown as '?' */
     if (i + n > limit)
@@ -183,7 +148,7 @@ static nv_status unexpected(scanner *s, const char *expected)
     return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: NUL byte at byte %zu", doc_name(s->what),
                        s->pos);
   if (c >= 0x80) {
-    if (utf8_seq(s->p + s->pos, s->len - s->pos) == 0)
+    if (nv_utf8_seq(s->p + s->pos, s->len - s->pos) == 0)
       return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: invalid UTF-8 at byte %zu",
                          doc_name(s->what), s->pos);
     return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: expected %s, found a non-ASCII character at byte %zu",
@@ -260,7 +225,7 @@ static nv_status scan_string(scanner *s)
       return nv_diag_set(s->d, NV_E_JSON_SYNTAX,
                          "%s: unescaped control character 0x%02x in a string at byte %zu",
                          doc_name(s->what), c, i);
-    size_t n = utf8_seq(p + i, s->len - i);
+    size_t n = nv_utf8_seq(p + i, s->len - i);
     if (n == 0)
       return nv_diag_set(s->d, NV_E_JSON_ENCODING, "%s: invalid UTF-8 at byte %zu",
                          doc_name(s->what), i);

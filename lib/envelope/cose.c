@@ -21,6 +21,7 @@
 #include <string.h>
 #include "base/nv_base64.h"
 #include "base/nv_limits.h"
+#include "base/nv_text.h"
 #include "envelope/nv_env.h"
 
 /* Budget for the JSON renderings of all extended attributes of one
@@ -70,48 +71,6 @@ static const char *read_head(rd *r, head *h)
   return NULL;
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, <= U+10FFFF. */
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t extra;
-    uint32_t cp;
-    uint32_t min;
-    if (c >= 0xc2 && c <= 0xdf) {
-      extra = 1;
-      cp = c & 0x1fu;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      extra = 2;
-      cp = c & 0x0fu;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      extra = 3;
-      cp = c & 0x07u;
-      min = 0x10000;
-    } else {
-      return false;
-    }
-    if (n - i - 1 < extra)
-      return false;
-    for (size_t k = 1; k <= extra; k++) {
-      uint8_t cc = s[i + k];
-      if ((cc & 0xc0) != 0x80)
-        return false;
-      cp = (cp << 6) | (cc & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 /* First pass: validate and count, allocating nothing. */
 typedef struct scan {
@@ -156,7 +115,7 @@ static nv_status scan_item(scan *s, rd *r, unsigned depth)
                          "%s: malformed CBOR at byte offset %zu: string length %" PRIu64
                          " exceeds the %zu remaining bytes",
                          s->what, (size_t)(start - s->base), h.arg, left);
-    if (h.major == 3 && !utf8_valid(r->p, (size_t)h.arg))
+    if (h.major == 3 && !nv_utf8_valid(r->p, (size_t)h.arg))
       return scan_fail(s, start, "text string is not valid UTF-8");
     r->p += h.arg;
     return NV_OK;

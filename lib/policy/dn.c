@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/nv_text.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_name.h"
 
@@ -16,45 +17,12 @@
 
 /* ---------- Go %q quoting ---------- */
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-  unsigned char c = p[0];
-  if (c < 0x80)
-    return 1;
-  size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((p[i] & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (p[i] & 0x3Fu);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
 
 static bool utf8_valid(const char *s, size_t n)
 {
   const unsigned char *p = (const unsigned char *)s;
   for (size_t i = 0; i < n;) {
-    size_t k = utf8_seq(p + i, n - i);
+    size_t k = nv_utf8_seq(p + i, n - i);
     if (k == 0)
       return false;
     i += k;
@@ -62,78 +30,13 @@ static bool utf8_valid(const char *s, size_t n)
   return true;
 }
 
-void nv_pol_quote(char *buf, size_t size, size_t *len, const char *s)
-{
-  static const char hex[] = "0123456789abcdef";
-  if (buf == NULL || size == 0 || len == NULL || *len >= size)
-    return;
-  size_t o = *len;
-  /* Room kept for the worst ending: ...", and the NUL. */
-  const size_t reserve = 5;
-  if (o + reserve + 1 > size) {
-    buf[o] = '\0';
-    return;
-  }
-  buf[o++] = '"';
-  const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-  size_t n = strlen((const char *)p);
-  bool cut = false;
-  for (size_t i = 0; i < n;) {
-    char esc[8];
-    size_t k = 0, adv = 1;
-    unsigned char c = p[i];
-    switch (c) {
-    case '"': esc[k++] = '\\'; esc[k++] = '"'; break;
-    case '\\': esc[k++] = '\\'; esc[k++] = '\\'; break;
-    case '\a': esc[k++] = '\\'; esc[k++] = 'a'; break;
-    case '\b': esc[k++] = '\\'; esc[k++] = 'b'; break;
-    case '\f': esc[k++] = '\\'; esc[k++] = 'f'; break;
-    case '\n': esc[k++] = '\\'; esc[k++] = 'n'; break;
-    case '\r': esc[k++] = '\\'; esc[k++] = 'r'; break;
-    case '\t': esc[k++] = '\\'; esc[k++] = 't'; break;
-    case '\v': esc[k++] = '\\'; esc[k++] = 'v'; break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        esc[k++] = '\\';
-        esc[k++] = 'x';
-        esc[k++] = hex[c >> 4];
-        esc[k++] = hex[c & 0xF];
-      } else if (c < 0x80) {
-        esc[k++] = (char)c;
-      } else if ((adv = utf8_seq(p + i, n - i)) == 0) {
-        adv = 1;
-        esc[k++] = '\\';
-        esc[k++] = 'x';
-        esc[k++] = hex[c >> 4];
-        esc[k++] = hex[c & 0xF];
-      } else {
-        memcpy(esc, p + i, adv);
-        k = adv;
-      }
-    }
-    if (o + k + reserve > size) {
-      cut = true;
-      break;
-    }
-    memcpy(buf + o, esc, k);
-    o += k;
-    i += adv;
-  }
-  if (cut) {
-    memcpy(buf + o, "...", 3);
-    o += 3;
-  }
-  buf[o++] = '"';
-  buf[o] = '\0';
-  *len = o;
-}
 
 /* Quote into a small buffer for use with %s. */
 static const char *q(char *buf, size_t size, const char *s)
 {
   size_t len = 0;
   buf[0] = '\0';
-  nv_pol_quote(buf, size, &len, s);
+  nv_quote_go(buf, size, &len, s);
   return buf;
 }
 

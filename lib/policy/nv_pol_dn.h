@@ -69,9 +69,5 @@ bool nv_pol_dn_is_subset(const nv_pol_dn *a, const nv_pol_dn *b);
  * Also NV_E_NOMEM, NV_E_INVALID_ARG. */
 nv_status nv_pol_dn_from_cert(X509 *cert, nv_pol_dn *out, nv_diag *d);
 
-/* Append `s` to buf (at *len, size bytes, always NUL-terminated) quoted as
- * Go's %q does: "..." with \" \\ \a \b \f \n \r \t \v and \xNN escapes.
- * Output that does not fit is cut at a character boundary. */
-void nv_pol_quote(char *buf, size_t size, size_t *len, const char *s);
 
 #endif /* NV_POLICY_DN_H */

@@ -47,6 +47,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/nv_json.h"
+#include "base/nv_text.h"
 #include "base/nv_limits.h"
 #include "x509/nv_x509_chain.h"
 
@@ -62,7 +63,7 @@ static const char *q(char *buf, size_t size, const char *s)
 {
   size_t len = 0;
   buf[0] = '\0';
-  nv_pol_quote(buf, size, &len, s);
+  nv_quote_go(buf, size, &len, s);
   return buf;
 }
 
@@ -1188,7 +1189,7 @@ static nv_status match_dns(const char *policy_name, const nv_pol_dn *const *dns,
   for (size_t i = 0; i < n && len + 8 < sizeof(list); i++) {
     if (i > 0)
       list[len++] = ' ';
-    nv_pol_quote(list, sizeof(list) - 1, &len, raws[i]);
+    nv_quote_go(list, sizeof(list) - 1, &len, raws[i]);
   }
   if (len + 1 < sizeof(list)) {
     list[len++] = ']';

@@ -26,6 +26,8 @@
  */
 #include "x509/nv_x509_chain.h"
 
+#include "base/nv_text.h"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
@@ -129,31 +131,10 @@ const char *nv_x509_subject(X509 *cert, char *buf, size_t size)
 static const char *quoted_subject(X509 *cert, char *out, size_t size)
 {
   char raw[SUBJECT_MAX];
-  static const char hex[] = "0123456789abcdef";
   nv_x509_subject(cert, raw, sizeof(raw));
-  size_t o = 0;
-  out[o++] = '"';
-  for (const unsigned char *p = (const unsigned char *)raw; *p != '\0'; p++) {
-    char esc[4];
-    size_t n = 0;
-    if (*p == '"' || *p == '\\') {
-      esc[n++] = '\\';
-      esc[n++] = (char)*p;
-    } else if (*p < 0x20 || *p == 0x7f) {
-      esc[n++] = '\\';
-      esc[n++] = 'x';
-      esc[n++] = hex[*p >> 4];
-      esc[n++] = hex[*p & 0xF];
-    } else {
-      esc[n++] = (char)*p;
-    }
-    if (o + n + 2 > size)
-      break;
-    memcpy(out + o, esc, n);
-    o += n;
-  }
-  out[o++] = '"';
-  out[o] = '\0';
+  size_t len = 0;
+  out[0] = '\0';
+  nv_quote_go(out, size, &len, raw);
   return out;
 }
 

@@ -6,6 +6,8 @@
  */
 #include "x509/nv_x509_store_helpers.h"
 
+#include "base/nv_text.h"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -83,34 +85,12 @@ static void name_text(const X509_NAME *name, char *buf, size_t size)
   ERR_clear_error();
 }
 
-/* `text` in Go's %q form (quotes; backslash, quote and control bytes
- * escaped), truncated to fit. */
+/* `text` in Go's %q form, truncated to fit. */
 static void quote(const char *text, char *out, size_t size)
 {
-  static const char hex[] = "0123456789abcdef";
-  size_t o = 0;
-  out[o++] = '"';
-  for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-    char esc[4];
-    size_t n = 0;
-    if (*p == '"' || *p == '\\') {
-      esc[n++] = '\\';
-      esc[n++] = (char)*p;
-    } else if (*p < 0x20 || *p == 0x7f) {
-      esc[n++] = '\\';
-      esc[n++] = 'x';
-      esc[n++] = hex[*p >> 4];
-      esc[n++] = hex[*p & 0xF];
-    } else {
-      esc[n++] = (char)*p;
-    }
-    if (o + n + 2 > size)
-      break;
-    memcpy(out + o, esc, n);
-    o += n;
-  }
-  out[o++] = '"';
-  out[o] = '\0';
+  size_t len = 0;
+  out[0] = '\0';
+  nv_quote_go(out, size, &len, text);
 }
 
 static bool same_name_der(const X509_NAME *a, const X509_NAME *b)

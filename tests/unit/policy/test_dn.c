@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/nv_text.h"
 #include "base/nv_buf.h"
 #include "policy/nv_pol_dn.h"
 #include "x509/nv_x509_certs.h"
@@ -214,20 +215,20 @@ static void quoting(void **state)
   (void)state;
   char buf[64];
   size_t len = 0;
-  nv_pol_quote(buf, sizeof(buf), &len, "a\"b\\c\n\t\x01\x7f\xc3\xa9\xff");
+  nv_quote_go(buf, sizeof(buf), &len, "a\"b\\c\n\t\x01\x7f\xc3\xa9\xff");
   assert_string_equal(buf, "\"a\\\"b\\\\c\\n\\t\\x01\\x7f\xc3\xa9\\xff\"");
   assert_int_equal(len, strlen(buf));
   /* appends */
-  nv_pol_quote(buf, sizeof(buf), &len, "x");
+  nv_quote_go(buf, sizeof(buf), &len, "x");
   assert_string_equal(buf + len - 3, "\"x\"");
   /* too long: cut, marked, still quoted and terminated */
   char small[12];
   len = 0;
-  nv_pol_quote(small, sizeof(small), &len, "abcdefghijklmnop");
+  nv_quote_go(small, sizeof(small), &len, "abcdefghijklmnop");
   assert_string_equal(small, "\"abcdef...\"");
   /* a multi-byte character is not split */
   len = 0;
-  nv_pol_quote(small, sizeof(small), &len, "abcde\xc3\xa9\xc3\xa9");
+  nv_quote_go(small, sizeof(small), &len, "abcde\xc3\xa9\xc3\xa9");
   assert_string_equal(small, "\"abcde...\"");
 }
 
