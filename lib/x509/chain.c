@@ -76,7 +76,7 @@ enum {
  * prints names), into buf (always NUL-terminated, truncated at a UTF-8
  * boundary). UTF-8 stays UTF-8 (Go does not escape it either); control
  * characters stay escaped, so messages hold no raw control bytes. */
-static void print_name(const X509_NAME *name, char *buf, size_t size)
+void nv_x509_name_text(const X509_NAME *name, char *buf, size_t size)
 {
   const unsigned char *der = NULL;
   size_t der_len = 0;
@@ -122,7 +122,7 @@ const char *nv_x509_subject(X509 *cert, char *buf, size_t size)
     return "";
   buf[0] = '\0';
   if (cert != NULL)
-    print_name(X509_get_subject_name(cert), buf, size);
+    nv_x509_name_text(X509_get_subject_name(cert), buf, size);
   return buf;
 }
 
@@ -790,7 +790,7 @@ static nv_status validate_single(X509 *cert, nv_x509_purpose purpose, nv_diag *d
   if (!subject_is_issuer_of(cert, cert)) {
     char subj[SUBJECT_MAX], iss[SUBJECT_MAX];
     nv_x509_subject(cert, subj, sizeof(subj));
-    print_name(X509_get_issuer_name(cert), iss, sizeof(iss));
+    nv_x509_name_text(X509_get_issuer_name(cert), iss, sizeof(iss));
     return nv_diag_set(d, NV_E_CHAIN_SELF_SIGNED_INVALID,
                        "invalid self-signed certificate. subject: %s. Error: issuer(%s) and "
                        "subject(%s) are not the same",

@@ -49,4 +49,9 @@ bool nv_x509_is_issued_by(X509 *cert, X509 *issuer);
  * into buf; always NUL-terminated. */
 const char *nv_x509_subject(X509 *cert, char *buf, size_t size);
 
+/* Any name (subject or issuer) in the same form, truncated at a UTF-8
+ * boundary; "" for NULL. */
+typedef struct X509_name_st X509_NAME;
+void nv_x509_name_text(const X509_NAME *name, char *buf, size_t size);
+
 #endif /* NV_X509_CHAIN_H */

@@ -21,8 +21,7 @@
 
 #include "x509/nv_x509_chain.h"
 
-/* Names longer than this (DER bytes) are not printed. */
-#define NAME_PRINT_MAX_DER 16384
+/* Room for a printed name in messages. */
 #define NAME_TEXT_MAX 256
 
 X509 *nv_x509_ref(X509 *cert)
@@ -46,44 +45,6 @@ bool nv_x509_is_ca(X509 *cert)
   return ca;
 }
 
-/* A name as Go prints it (RFC 4514, most specific RDN first). */
-static void name_text(const X509_NAME *name, char *buf, size_t size)
-{
-  const unsigned char *der = NULL;
-  size_t der_len = 0;
-  buf[0] = '\0';
-  if (name == NULL || X509_NAME_get0_der(name, &der, &der_len) != 1) {
-    ERR_clear_error();
-    return;
-  }
-  if (der_len > NAME_PRINT_MAX_DER) {
-    snprintf(buf, size, "<name of %zu bytes>", der_len);
-    return;
-  }
-  BIO *bio = BIO_new(BIO_s_mem());
-  if (bio == NULL) {
-    ERR_clear_error();
-    return;
-  }
-  unsigned long flags = (ASN1_STRFLGS_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |
-                        XN_FLAG_SEP_COMMA_PLUS | XN_FLAG_DN_REV | XN_FLAG_FN_SN |
-                        XN_FLAG_DUMP_UNKNOWN_FIELDS;
-  if (X509_NAME_print_ex(bio, name, 0, flags) >= 0) {
-    char *data = NULL;
-    long n = BIO_get_mem_data(bio, &data);
-    size_t len = n > 0 && data != NULL ? (size_t)n : 0;
-    if (len > size - 1) {
-      len = size - 1;
-      while (len > 0 && ((unsigned char)data[len] & 0xC0) == 0x80)
-        len--;
-    }
-    if (len > 0)
-      memcpy(buf, data, len);
-    buf[len] = '\0';
-  }
-  BIO_free(bio);
-  ERR_clear_error();
-}
 
 /* `text` in Go's %q form, truncated to fit. */
 static void quote(const char *text, char *out, size_t size)
@@ -191,8 +152,8 @@ bool nv_x509_is_root_ca(X509 *cert, char *why, size_t why_size)
       snprintf(reason, sizeof(reason), "%s", verification_error(cert));
     } else if (!same_name_der(X509_get_subject_name(cert), X509_get_issuer_name(cert))) {
       char subject[NAME_TEXT_MAX], issuer[NAME_TEXT_MAX];
-      name_text(X509_get_subject_name(cert), subject, sizeof(subject));
-      name_text(X509_get_issuer_name(cert), issuer, sizeof(issuer));
+      nv_x509_name_text(X509_get_subject_name(cert), subject, sizeof(subject));
+      nv_x509_name_text(X509_get_issuer_name(cert), issuer, sizeof(issuer));
       snprintf(reason, sizeof(reason), "issuer (%s) and subject (%s) are not the same", issuer,
                subject);
     } else if (!nv_x509_is_self_signed(cert)) {
@@ -205,7 +166,7 @@ bool nv_x509_is_root_ca(X509 *cert, char *why, size_t why_size)
   }
   if (!ok && why != NULL && why_size > 0) {
     char subject[NAME_TEXT_MAX], quoted[2 * NAME_TEXT_MAX + 3];
-    name_text(cert != NULL ? X509_get_subject_name(cert) : NULL, subject, sizeof(subject));
+    nv_x509_name_text(cert != NULL ? X509_get_subject_name(cert) : NULL, subject, sizeof(subject));
     quote(subject, quoted, sizeof(quoted));
     snprintf(why, why_size, "certificate with subject %s is not a root CA certificate: %s", quoted,
              reason);
