@@ -14,7 +14,8 @@
 #include <string.h>
 #include "base/nv_time.h"
 
-static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops};
+static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops,
+                                             verify_ops};
 
 /* ---------- inputs and outcome ---------- */
 
@@ -300,6 +301,63 @@ static const char *field_json(const case_ctx *c, const char *key)
   return NULL;
 }
 
+/* per_level cases (category verify-oci): the operation ran every level and
+ * reported "per_level" {level: {"overall", "result_for_<type>": {"action",
+ * "error"}}}. Each level must have the expected overall outcome, and each
+ * validation type the case names the expected action and the same failed
+ * / passed outcome (error null or not; the texts are notation-go's). */
+static result_kind judge_per_level(const case_ctx *c, const nv_json *want, char *detail,
+                                   size_t size)
+{
+  const char *text = field_json(c, "per_level");
+  nv_json *got = NULL;
+  if (text == NULL || nv_json_parse(text, strlen(text), (size_t)16 << 20, "per_level", &got,
+                                    NULL) != NV_OK) {
+    snprintf(detail, size, "the operation reported no per_level result: %s", c->message);
+    return R_FAIL;
+  }
+  size_t used = 0;
+  for (size_t i = 0; i < nv_json_count(want) && used < size; i++) {
+    const nv_json *wl = nv_json_at(want, i);
+    const char *level = nv_json_key(wl);
+    const nv_json *gl = nv_json_member(got, level);
+    for (size_t k = 0; k < nv_json_count(wl) && used < size; k++) {
+      const nv_json *wm = nv_json_at(wl, k);
+      const char *key = nv_json_key(wm);
+      const nv_json *gm = nv_json_member(gl, key);
+      const char *want_s = NULL, *got_s = NULL;
+      char want_b[64], got_b[64];
+      if (strcmp(key, "overall") == 0) {
+        want_s = nv_json_string(wm);
+        got_s = nv_json_string(gm);
+      } else if (strncmp(key, "result_for_", 11) == 0) {
+        /* "<action>/<passed|failed|not run>" on both sides */
+        const char *wa = nv_json_string(nv_json_member(wm, "action"));
+        const char *ga = nv_json_string(nv_json_member(gm, "action"));
+        bool w_failed = nv_json_type_of(nv_json_member(wm, "error")) == NV_JSON_STRING;
+        bool g_failed = nv_json_type_of(nv_json_member(gm, "error")) == NV_JSON_STRING;
+        snprintf(want_b, sizeof(want_b), "%s/%s", wa ? wa : "?", w_failed ? "failed" : "passed");
+        snprintf(got_b, sizeof(got_b), "%s/%s", ga ? ga : "?",
+                 gm == NULL ? "not run" : g_failed ? "failed" : "passed");
+        want_s = want_b;
+        got_s = got_b;
+      } else {
+        continue;
+      }
+      if (want_s == NULL || got_s == NULL || strcmp(want_s, got_s) != 0) {
+        const char *why = nv_json_string(nv_json_member(gl, "error"));
+        int n = snprintf(detail + used, size - used, "%s%s %s: expected %s, got %s%s%.300s",
+                         used ? "; " : "", level, key, want_s ? want_s : "?",
+                         got_s ? got_s : "?", why ? ": " : "", why ? why : "");
+        if (n > 0)
+          used += (size_t)n;
+      }
+    }
+  }
+  nv_json_free(got);
+  return used > 0 ? R_FAIL : R_PASS;
+}
+
 /* Decide the case; `detail` receives what differed. */
 static result_kind judge(case_ctx *c, const nv_json *expected, char *detail, size_t size,
                          run_stats *st)
@@ -309,6 +367,9 @@ static result_kind judge(case_ctx *c, const nv_json *expected, char *detail, siz
     snprintf(detail, size, "%s", c->message);
     return R_SKIP;
   }
+  const nv_json *per_level = nv_json_member(expected, "per_level");
+  if (per_level != NULL)
+    return judge_per_level(c, per_level, detail, size);
   const char *result = nv_json_string(nv_json_member(expected, "result"));
   if (result == NULL) {
     snprintf(detail, size, "expected has no \"result\" (per_level cases are not supported yet)");

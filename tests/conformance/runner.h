@@ -72,5 +72,6 @@ extern const op_def envelope_ops[];
 extern const op_def x509_ops[];
 extern const op_def policy_ops[];
 extern const op_def store_ops[];
+extern const op_def verify_ops[];
 
 #endif /* NV_CONFORMANCE_RUNNER_H */

@@ -1,0 +1,76 @@
+/*
+ * The per-signature verification pipeline (notary-spec.md section 14) for
+ * one envelope: integrity, the plugin gate, authenticity, expiry,
+ * authentic timestamp, revocation, then the payload binding (target
+ * artifact and user metadata). Each validation type runs under the action
+ * the trust policy statement gives it: enforce (a failure stops the
+ * pipeline and rejects the signature), log (recorded, the pipeline goes
+ * on) or skip (not run). Integrity, the plugin gate and the payload checks
+ * are enforced at every level.
+ */
+#ifndef NV_VERIFY_PIPELINE_H
+#define NV_VERIFY_PIPELINE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/nv_descriptor.h"
+#include "base/nv_diag.h"
+#include "envelope/nv_env.h"
+#include "policy/nv_pol_policy.h"
+#include "policy/nv_pol_store.h"
+
+#define NV_VFY_CHECK_NOT_RUN 0
+#define NV_VFY_CHECK_PASSED 1
+#define NV_VFY_CHECK_FAILED 2
+
+typedef struct nv_vfy_check {
+  nv_pol_action action;
+  int outcome;     /* NV_VFY_CHECK_NOT_RUN / _PASSED / _FAILED */
+  nv_status code;  /* why it failed (NV_OK otherwise) */
+  char message[512];
+} nv_vfy_check;
+
+#define NV_VFY_SUBJECT_MAX 512
+
+typedef struct nv_vfy_sig_result {
+  nv_vfy_check checks[NV_POL_CHECK_COUNT];
+  /* NV_OK: accepted. Otherwise why not: the enforced check that failed,
+   * or a failure of the plugin gate or the payload checks. */
+  nv_status status;
+  char message[NV_DIAG_MSG_MAX];
+  /* the validation type whose enforced failure rejected the signature,
+   * NV_POL_CHECK_COUNT when none (accepted, or a plugin / payload failure) */
+  nv_pol_check failed_check;
+  /* filled as far as decoding got */
+  nv_env_scheme scheme;
+  bool has_signing_time;
+  int64_t signing_time; /* signingTime or authenticSigningTime */
+  bool has_expiry;
+  int64_t expiry;
+  char signer_subject[NV_VFY_SUBJECT_MAX]; /* the leaf's subject, "" if unknown */
+} nv_vfy_sig_result;
+
+/* Gives the trusted certificates of a store type (ca for notary.x509,
+ * signingAuthority for notary.x509.signingAuthority) for the statement.
+ * *out stays owned by the caller. An error (a store that cannot be loaded)
+ * is an authenticity failure with the callback's code and message. */
+typedef nv_status (*nv_vfy_trusted_fn)(void *user, nv_pol_store_type type,
+                                       const nv_pol_certset **out, nv_diag *d);
+
+typedef struct nv_vfy_inputs {
+  const nv_pol_statement *stmt; /* the applicable statement (not level skip) */
+  nv_vfy_trusted_fn trusted;    /* see above */
+  void *trusted_user;
+  int64_t now;                  /* the verification time, Unix seconds */
+  const nv_descriptor *target;  /* the artifact the signature must name */
+  const char *const *metadata_keys; /* user metadata the payload must carry */
+  const char *const *metadata_values;
+  size_t metadata_count;
+} nv_vfy_inputs;
+
+/* Run the pipeline. `out` is always filled. Returns out->status (NV_OK
+ * when the signature is accepted at the statement's level); `d` receives
+ * the rejecting failure. NV_E_INVALID_ARG for NULL arguments. */
+nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, size_t len,
+                                  const nv_vfy_inputs *in, nv_vfy_sig_result *out, nv_diag *d);
+
+#endif /* NV_VERIFY_PIPELINE_H */

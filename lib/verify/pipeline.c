@@ -1,0 +1,270 @@
+/*
+ * The per-signature pipeline of notary-spec.md section 14. See
+ * nv_vfy_pipeline.h. Timestamp (RFC 3161) and revocation (OCSP / CRL)
+ * checking are not available yet: where the policy asks for them and the
+ * signature gives something to check, the pipeline fails closed
+ * (NV_E_TIMESTAMP_NOT_SUPPORTED, NV_E_REVOCATION_NOT_SUPPORTED) under the
+ * validation type's action.
+ */
+#include "verify/nv_vfy_pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "envelope/nv_env_payload.h"
+#include "verify/nv_vfy_integrity.h"
+#include "x509/nv_x509_chain.h"
+#include "x509/nv_x509_revocation_info.h"
+#include "x509/nv_x509_time.h"
+
+static void copy_msg(char *dst, size_t size, const char *src)
+{
+  snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+/* Reject the signature with `code` (not tied to a policy action). */
+static nv_status reject(nv_vfy_sig_result *out, nv_pol_check check, nv_status code,
+                        const char *msg, nv_diag *d)
+{
+  out->status = code;
+  out->failed_check = check;
+  copy_msg(out->message, sizeof(out->message), msg);
+  return nv_diag_set(d, code, "%s", out->message);
+}
+
+/* Record the result of a validation type; true when the pipeline stops
+ * (an enforced failure). */
+static bool record(nv_vfy_sig_result *out, nv_pol_check check, nv_status rc, const char *msg,
+                   nv_diag *d)
+{
+  nv_vfy_check *c = &out->checks[check];
+  c->code = rc;
+  copy_msg(c->message, sizeof(c->message), msg);
+  if (rc == NV_OK) {
+    c->outcome = NV_VFY_CHECK_PASSED;
+    return false;
+  }
+  c->outcome = NV_VFY_CHECK_FAILED;
+  if (c->action == NV_POL_ACTION_LOG) {
+    nv_log(d, NV_LOG_WARN, "verify", "%s (logged, not enforced): %s", nv_pol_check_name(check),
+           c->message);
+    return false;
+  }
+  reject(out, check, rc, c->message, d);
+  return true;
+}
+
+static bool chain_trusted(const nv_pol_certset *cs, const nv_x509_list *chain)
+{
+  for (size_t i = 0; i < chain->count; i++)
+    if (nv_pol_certset_contains_cert(cs, chain->items[i]))
+      return true;
+  return false;
+}
+
+static nv_status check_authenticity(const nv_vfy_inputs *in, const nv_vfy_signed *s,
+                                    nv_diag *ld)
+{
+  nv_pol_store_type type = s->env.scheme == NV_SCHEME_SIGNING_AUTHORITY
+                               ? NV_POL_STORE_SIGNING_AUTHORITY
+                               : NV_POL_STORE_CA;
+  const nv_pol_certset *cs = NULL;
+  nv_status rc = in->trusted != NULL ? in->trusted(in->trusted_user, type, &cs, ld) : NV_OK;
+  if (rc != NV_OK)
+    return rc;
+  if (cs == NULL || nv_pol_certset_count(cs) == 0)
+    return nv_diag_set(ld, NV_E_NO_TRUSTED_CERTS,
+                       "no trusted certificates are found to verify authenticity");
+  if (!chain_trusted(cs, &s->chain))
+    return nv_diag_set(ld, NV_E_CHAIN_NOT_TRUSTED,
+                       "the signature's certificate chain does not contain any trusted "
+                       "certificate");
+  return nv_pol_match_identity(in->stmt, s->chain.items[0], ld);
+}
+
+static nv_status check_expiry(const nv_vfy_inputs *in, const nv_env *e, nv_diag *ld)
+{
+  if (!e->has_expiry || in->now < e->expiry)
+    return NV_OK;
+  char when[64] = "?";
+  time_t t = (time_t)e->expiry;
+  struct tm tm;
+  if (gmtime_r(&t, &tm) != NULL)
+    strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return nv_diag_set(ld, NV_E_SIGNATURE_EXPIRED, "digital signature has expired on \"%s\"",
+                     when);
+}
+
+static bool has_store_type(const nv_pol_statement *stmt, nv_pol_store_type type)
+{
+  for (size_t i = 0; i < stmt->store_count; i++)
+    if (stmt->stores[i].type == type)
+      return true;
+  return false;
+}
+
+static bool some_cert_expired(const nv_x509_list *chain, int64_t now)
+{
+  for (size_t i = 0; i < chain->count; i++) {
+    int64_t nb = 0, na = 0;
+    if (nv_x509_validity(chain->items[i], &nb, &na, NULL) != NV_OK || now > na)
+      return true;
+  }
+  return false;
+}
+
+static nv_status check_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s, nv_diag *ld)
+{
+  X509 *const *certs = s->chain.items;
+  size_t n = s->chain.count;
+  if (s->env.scheme == NV_SCHEME_SIGNING_AUTHORITY)
+    return nv_x509_check_valid_at(certs, n, s->env.authentic_signing_time,
+                                  "authentic signing time",
+                                  NV_E_CERT_INVALID_AT_AUTHENTIC_SIGNING_TIME,
+                                  NV_E_CERT_INVALID_AT_AUTHENTIC_SIGNING_TIME, ld);
+  bool run_ts = has_store_type(in->stmt, NV_POL_STORE_TSA) &&
+                (in->stmt->verify_timestamp == NV_POL_VERIFY_TS_ALWAYS ||
+                 some_cert_expired(&s->chain, in->now));
+  if (run_ts) {
+    if (!s->env.has_timestamp)
+      return nv_diag_set(ld, NV_E_TIMESTAMP_MISSING,
+                         "no timestamp countersignature was found in the signature envelope");
+    return nv_diag_set(ld, NV_E_TIMESTAMP_NOT_SUPPORTED,
+                       "the signature carries a timestamp countersignature, but timestamp "
+                       "verification is not available in this build");
+  }
+  return nv_x509_check_valid_at(certs, n, in->now, "verification time", NV_E_CERT_NOT_YET_VALID,
+                                NV_E_CERT_EXPIRED, ld);
+}
+
+static nv_status check_revocation(const nv_vfy_signed *s, nv_diag *ld)
+{
+  const nv_x509_list *chain = &s->chain;
+  /* The root (the last certificate of a longer chain, or a lone
+   * self-signed certificate) is trusted as such and not checked. */
+  size_t last = chain->count;
+  if (last > 0 && (last > 1 || nv_x509_is_self_signed(chain->items[0])))
+    last--;
+  for (size_t i = 0; i < last; i++) {
+    bool ocsp = false, crl = false;
+    if (nv_x509_revocation_urls(chain->items[i], &ocsp, &crl)) {
+      char subject[256];
+      return nv_diag_set(ld, NV_E_REVOCATION_NOT_SUPPORTED,
+                         "certificate %zu of the chain (%s) names %s, but revocation checking "
+                         "is not available in this build",
+                         i, nv_x509_subject(chain->items[i], subject, sizeof(subject)),
+                         ocsp && crl ? "an OCSP responder and a CRL distribution point"
+                         : ocsp      ? "an OCSP responder"
+                                     : "a CRL distribution point");
+    }
+  }
+  return NV_OK;
+}
+
+static nv_status check_payload(const nv_vfy_inputs *in, const nv_env *e, nv_diag *ld)
+{
+  nv_descriptor desc;
+  nv_descriptor_init(&desc);
+  nv_status rc = nv_env_parse_payload(e, &desc, ld);
+  if (rc == NV_OK && in->target != NULL && !nv_descriptor_equal(&desc, in->target))
+    rc = nv_diag_set(ld, NV_E_TARGET_ARTIFACT_MISMATCH,
+                     "the signature's target artifact (%s) does not match the artifact "
+                     "being verified (%s)",
+                     desc.digest, in->target->digest ? in->target->digest : "?");
+  for (size_t i = 0; rc == NV_OK && i < in->metadata_count; i++) {
+    const char *v = nv_descriptor_annotation(&desc, in->metadata_keys[i]);
+    if (v == NULL || in->metadata_values[i] == NULL || strcmp(v, in->metadata_values[i]) != 0)
+      rc = nv_diag_set(ld, NV_E_USER_METADATA_MISMATCH,
+                       "unable to find specified metadata in the signature");
+  }
+  nv_descriptor_free(&desc);
+  return rc;
+}
+
+nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, size_t len,
+                                  const nv_vfy_inputs *in, nv_vfy_sig_result *out, nv_diag *d)
+{
+  if (out == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "no result");
+  memset(out, 0, sizeof(*out));
+  out->failed_check = NV_POL_CHECK_COUNT;
+  if (in == NULL || in->stmt == NULL || (env == NULL && len > 0)) {
+    out->status = NV_E_INVALID_ARG;
+    return nv_diag_set(d, NV_E_INVALID_ARG, "no inputs or statement");
+  }
+  for (int k = 0; k < NV_POL_CHECK_COUNT; k++)
+    out->checks[k].action = nv_pol_stmt_action(in->stmt, (nv_pol_check)k);
+
+  nv_diag ld;
+  nv_diag_init(&ld);
+  if (d != NULL) {
+    ld.log_cb = d->log_cb;
+    ld.log_max = d->log_max;
+    ld.log_user_data = d->log_user_data;
+  }
+  nv_vfy_signed s;
+  nv_status rc = nv_vfy_check_integrity(media_type, env, len, &s, &ld);
+  out->scheme = s.env.scheme;
+  out->has_signing_time = s.env.has_signing_time || s.env.has_authentic_signing_time;
+  out->signing_time =
+      s.env.has_signing_time ? s.env.signing_time : s.env.authentic_signing_time;
+  out->has_expiry = s.env.has_expiry;
+  out->expiry = s.env.expiry;
+  if (s.chain.count > 0)
+    nv_x509_subject(s.chain.items[0], out->signer_subject, sizeof(out->signer_subject));
+  /* Integrity is enforced at every level. */
+  out->checks[NV_POL_CHECK_INTEGRITY].action = NV_POL_ACTION_ENFORCE;
+  if (record(out, NV_POL_CHECK_INTEGRITY, rc, ld.msg, d))
+    goto done;
+
+  rc = nv_env_check_critical(&s.env, &ld);
+  if (rc != NV_OK) {
+    reject(out, NV_POL_CHECK_COUNT, rc, ld.msg, d);
+    goto done;
+  }
+
+  struct {
+    nv_pol_check check;
+    int step;
+  } const steps[] = {
+      {NV_POL_CHECK_AUTHENTICITY, 0},
+      {NV_POL_CHECK_EXPIRY, 1},
+      {NV_POL_CHECK_AUTHENTIC_TIMESTAMP, 2},
+      {NV_POL_CHECK_REVOCATION, 3},
+  };
+  for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    nv_pol_check chk = steps[i].check;
+    if (out->checks[chk].action == NV_POL_ACTION_SKIP ||
+        out->checks[chk].action == NV_POL_ACTION_NONE)
+      continue;
+    nv_diag_clear(&ld);
+    switch (steps[i].step) {
+    case 0: rc = check_authenticity(in, &s, &ld); break;
+    case 1: rc = check_expiry(in, &s.env, &ld); break;
+    case 2: rc = check_timestamp(in, &s, &ld); break;
+    default:
+      rc = check_revocation(&s, &ld);
+      if (rc == NV_OK)
+        nv_diag_set(&ld, NV_OK,
+                    "no certificate of the chain below the root names an OCSP responder or "
+                    "a CRL distribution point: nothing to check");
+      break;
+    }
+    if (record(out, chk, rc, ld.msg, d))
+      goto done;
+  }
+
+  /* The payload binding is enforced at every level. */
+  nv_diag_clear(&ld);
+  rc = check_payload(in, &s.env, &ld);
+  if (rc != NV_OK) {
+    reject(out, NV_POL_CHECK_COUNT, rc, ld.msg, d);
+    goto done;
+  }
+  out->status = NV_OK;
+
+done:
+  nv_vfy_signed_free(&s);
+  return out->status;
+}

@@ -1,0 +1,419 @@
+/*
+ * The per-signature pipeline (nv_vfy_verify_signature, notary-spec.md
+ * section 14) on the benchmark fixtures made by notation-go (RSA-3072,
+ * JWS and COSE, signed 2026-11-27T05:31:09Z, certificates valid
+ * 2024-2044): each verification level against each class of failure,
+ * with the enforced / logged / fatal outcome of every check.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/nv_json.h"
+#include "verify/nv_vfy_pipeline.h"
+#include "x509/nv_x509_revocation_info.h"
+
+#define MT_JWS "application/jose+json"
+#define MT_COSE "application/cose"
+#define T_2027 INT64_C(1798761600) /* 2027-01-01T00:00:00Z */
+#define T_2050 INT64_C(2524608000) /* 2050-01-01T00:00:00Z */
+#define T_2020 INT64_C(1577836800) /* 2020-01-01T00:00:00Z */
+#define SIGNER_DN "x509.subject:C=US, ST=WA, L=Seattle, O=Notary Bench, CN=Notary Bench RSA-3072 Signer"
+
+typedef struct bytes {
+  uint8_t *data;
+  size_t len;
+} bytes;
+
+static bytes slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("cannot open %s", path);
+  assert_int_equal(fseek(f, 0, SEEK_END), 0);
+  long n = ftell(f);
+  assert_true(n > 0);
+  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+  bytes b = {malloc((size_t)n), (size_t)n};
+  assert_non_null(b.data);
+  assert_int_equal(fread(b.data, 1, b.len, f), b.len);
+  fclose(f);
+  return b;
+}
+
+/* A one-statement OCI policy. */
+static nv_pol_doc *policy(const char *level, const char *override, const char *stores,
+                          const char *identity, const char *extra)
+{
+  char text[4096];
+  snprintf(text, sizeof(text),
+           "{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"t\",\"registryScopes\":[\"*\"],"
+           "\"signatureVerification\":{\"level\":\"%s\"%s%s%s},"
+           "\"trustStores\":[%s],\"trustedIdentities\":[\"%s\"]}]}",
+           level, override ? ",\"override\":" : "", override ? override : "",
+           extra ? extra : "", stores, identity);
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_pol_doc *doc = NULL;
+  if (nv_pol_parse(NV_POL_DOC_OCI, text, strlen(text), &doc, &d) != NV_OK)
+    fail_msg("policy: %s (%s)", d.msg, text);
+  return doc;
+}
+
+static nv_status trusted(void *user, nv_pol_store_type type, const nv_pol_certset **out,
+                         nv_diag *d)
+{
+  nv_pol_certset **slot = user;
+  const nv_pol_statement *stmt = (const nv_pol_statement *)slot[1];
+  const char *refs[8];
+  size_t n = 0;
+  for (size_t i = 0; i < stmt->store_count && n < 8; i++)
+    refs[n++] = stmt->stores[i].raw;
+  nv_pol_certset_free(slot[0]);
+  slot[0] = NULL;
+  nv_status rc = nv_pol_certset_for_policy(NV_BENCH_FIXTURES "/truststore/x509", refs, n, type,
+                                           &slot[0], d);
+  *out = slot[0];
+  return rc;
+}
+
+static void load_target(const char *json, nv_descriptor *desc)
+{
+  nv_json *j = NULL;
+  assert_int_equal(nv_json_parse(json, strlen(json), 1 << 20, "target", &j, NULL), NV_OK);
+  nv_descriptor_init(desc);
+  assert_int_equal(nv_descriptor_from_json(j, desc, NULL), NV_OK);
+  nv_json_free(j);
+}
+
+typedef struct run_opts {
+  const char *level;
+  const char *override;
+  const char *stores;
+  const char *identity;
+  const char *extra;
+  const char *envelope;
+  const char *media_type;
+  int64_t now;
+  const char *target_json; /* NULL: the fixture descriptor */
+  const char *const *md_keys;
+  const char *const *md_values;
+  size_t md_count;
+} run_opts;
+
+static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
+{
+  nv_pol_doc *doc = policy(o->level, o->override,
+                           o->stores ? o->stores : "\"ca:bench-rsa3072\"",
+                           o->identity ? o->identity : SIGNER_DN, o->extra);
+  bytes target_file = slurp(NV_BENCH_FIXTURES "/artifact-descriptor.json");
+  char *tj = calloc(1, target_file.len + 1);
+  assert_non_null(tj);
+  memcpy(tj, target_file.data, target_file.len);
+  nv_descriptor target;
+  load_target(o->target_json ? o->target_json : tj, &target);
+  bytes env = slurp(o->envelope ? o->envelope : NV_BENCH_FIXTURES "/rsa3072/signature.jws");
+  void *slot[2] = {NULL, (void *)&doc->statements[0]};
+  nv_vfy_inputs in = {
+      .stmt = &doc->statements[0],
+      .trusted = trusted,
+      .trusted_user = slot,
+      .now = o->now ? o->now : T_2027,
+      .target = &target,
+      .metadata_keys = o->md_keys,
+      .metadata_values = o->md_values,
+      .metadata_count = o->md_count,
+  };
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_status rc = nv_vfy_verify_signature(o->media_type ? o->media_type : MT_JWS, env.data,
+                                         env.len, &in, res, &d);
+  assert_int_equal(rc, res->status);
+  assert_int_equal(nv_diag_status(&d), rc);
+  if (rc != NV_OK)
+    assert_string_equal(d.msg, res->message);
+  nv_pol_certset_free(slot[0]);
+  nv_descriptor_free(&target);
+  free(env.data);
+  free(target_file.data);
+  free(tj);
+  nv_pol_doc_free(doc);
+  return rc;
+}
+
+static void assert_check(const nv_vfy_sig_result *r, nv_pol_check chk, nv_pol_action action,
+                         int outcome, nv_status code)
+{
+  assert_int_equal(r->checks[chk].action, action);
+  assert_int_equal(r->checks[chk].outcome, outcome);
+  assert_int_equal(r->checks[chk].code, code);
+}
+
+static const char *const levels[] = {"strict", "permissive", "audit"};
+
+/* ------------------------------------------------------------------ */
+
+static void test_success_every_level(void **state)
+{
+  (void)state;
+  const char *envs[][2] = {{NV_BENCH_FIXTURES "/rsa3072/signature.jws", MT_JWS},
+                           {NV_BENCH_FIXTURES "/rsa3072/signature.cose", MT_COSE}};
+  for (size_t e = 0; e < 2; e++)
+    for (size_t l = 0; l < 3; l++) {
+      nv_vfy_sig_result r;
+      run_opts o = {.level = levels[l], .envelope = envs[e][0], .media_type = envs[e][1]};
+      assert_int_equal(run(&o, &r), NV_OK);
+      assert_int_equal(r.failed_check, NV_POL_CHECK_COUNT);
+      assert_int_equal(r.scheme, NV_SCHEME_X509);
+      assert_true(r.has_signing_time);
+      assert_int_equal(r.signing_time, INT64_C(1795757469)); /* 2026-11-27T05:31:09Z */
+      assert_false(r.has_expiry);
+      assert_non_null(strstr(r.signer_subject, "Notary Bench RSA-3072 Signer"));
+      assert_check(&r, NV_POL_CHECK_INTEGRITY, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_PASSED, NV_OK);
+      assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTICITY].outcome, NV_VFY_CHECK_PASSED);
+      assert_int_equal(r.checks[NV_POL_CHECK_EXPIRY].outcome, NV_VFY_CHECK_PASSED);
+      assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTIC_TIMESTAMP].outcome, NV_VFY_CHECK_PASSED);
+      /* no OCSP / CRL URL in the chain: revocation passes, saying so */
+      assert_int_equal(r.checks[NV_POL_CHECK_REVOCATION].outcome, NV_VFY_CHECK_PASSED);
+      assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message, "nothing to check"));
+    }
+}
+
+static void test_override_skip_not_run(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .override = "{\"revocation\":\"skip\"}"};
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_SKIP, NV_VFY_CHECK_NOT_RUN, NV_OK);
+}
+
+static void test_target_mismatch_fatal(void **state)
+{
+  (void)state;
+  static const char other[] =
+      "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
+      "\"sha256:0000000000000000000000000000000000000000000000000000000000000000\","
+      "\"size\":246}";
+  for (size_t l = 0; l < 3; l++) {
+    nv_vfy_sig_result r;
+    run_opts o = {.level = levels[l], .target_json = other};
+    assert_int_equal(run(&o, &r), NV_E_TARGET_ARTIFACT_MISMATCH);
+    assert_int_equal(r.failed_check, NV_POL_CHECK_COUNT);
+    assert_non_null(strstr(r.message, "sha256:f20c4316"));
+  }
+  /* the size is part of the binding too */
+  static const char size[] =
+      "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
+      "\"sha256:f20c43161d73848408ef247f0ec7111b19fe58ffebc0cbcaa0d2c8bda4967268\","
+      "\"size\":247}";
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "audit", .target_json = size};
+  assert_int_equal(run(&o, &r), NV_E_TARGET_ARTIFACT_MISMATCH);
+}
+
+static void test_untrusted_store(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .stores = "\"ca:bench-ecp256\""};
+  assert_int_equal(run(&o, &r), NV_E_CHAIN_NOT_TRUSTED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTICITY);
+  assert_string_equal(r.message,
+                      "the signature's certificate chain does not contain any trusted certificate");
+  /* enforced: nothing after authenticity ran */
+  assert_int_equal(r.checks[NV_POL_CHECK_EXPIRY].outcome, NV_VFY_CHECK_NOT_RUN);
+
+  o.level = "permissive";
+  assert_int_equal(run(&o, &r), NV_E_CHAIN_NOT_TRUSTED);
+
+  o.level = "audit";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTICITY, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_CHAIN_NOT_TRUSTED);
+  assert_int_equal(r.checks[NV_POL_CHECK_EXPIRY].outcome, NV_VFY_CHECK_PASSED);
+}
+
+static void test_no_trusted_certs(void **state)
+{
+  (void)state;
+  /* a signingAuthority store only: no ca certificates for notary.x509 */
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .stores = "\"signingAuthority:bench-rsa3072\""};
+  assert_int_equal(run(&o, &r), NV_E_NO_TRUSTED_CERTS);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTICITY);
+}
+
+static void test_store_load_error(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .stores = "\"ca:no-such-store\""};
+  assert_int_equal(run(&o, &r), NV_E_TRUSTSTORE_NOT_FOUND);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTICITY);
+  o.level = "audit";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTICITY, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_TRUSTSTORE_NOT_FOUND);
+}
+
+static void test_identity_mismatch(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .identity = "x509.subject:C=US, ST=WA, O=Notary Bench, CN=Someone Else"};
+  assert_int_equal(run(&o, &r), NV_E_IDENTITY_MISMATCH);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTICITY);
+  o.level = "audit";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTICITY, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_IDENTITY_MISMATCH);
+  /* "*" matches any signer */
+  o.level = "strict";
+  o.identity = "*";
+  assert_int_equal(run(&o, &r), NV_OK);
+}
+
+static void test_cert_expired(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .now = T_2050};
+  assert_int_equal(run(&o, &r), NV_E_CERT_EXPIRED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
+
+  o.level = "permissive";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_CERT_EXPIRED);
+
+  o.level = "strict";
+  o.now = T_2020;
+  assert_int_equal(run(&o, &r), NV_E_CERT_NOT_YET_VALID);
+}
+
+static void test_timestamp_policy(void **state)
+{
+  (void)state;
+  /* a tsa store and verifyTimestamp "always": the token is required */
+  nv_vfy_sig_result r;
+  run_opts o = {.level = "strict", .stores = "\"ca:bench-rsa3072\",\"tsa:some-tsa\""};
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_MISSING);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
+  o.level = "permissive";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_TIMESTAMP_MISSING);
+  /* afterCertExpiry with a valid chain: validity at the verification time */
+  o.level = "strict";
+  o.extra = ",\"verifyTimestamp\":\"afterCertExpiry\"";
+  assert_int_equal(run(&o, &r), NV_OK);
+  o.now = T_2050;
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_MISSING);
+}
+
+static void test_user_metadata(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  static const char *const keys[] = {"io.example.build"};
+  static const char *const values[] = {"42"};
+  for (size_t l = 0; l < 3; l++) {
+    run_opts o = {.level = levels[l], .md_keys = keys, .md_values = values, .md_count = 1};
+    assert_int_equal(run(&o, &r), NV_E_USER_METADATA_MISMATCH);
+    assert_string_equal(r.message, "unable to find specified metadata in the signature");
+  }
+}
+
+static void test_integrity_failure(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  for (size_t l = 0; l < 3; l++) {
+    run_opts o = {.level = levels[l], .media_type = "application/unsupported+json"};
+    assert_int_not_equal(run(&o, &r), NV_OK);
+    assert_int_equal(r.failed_check, NV_POL_CHECK_INTEGRITY);
+    assert_check(&r, NV_POL_CHECK_INTEGRITY, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_FAILED,
+                 r.status);
+    assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTICITY].outcome, NV_VFY_CHECK_NOT_RUN);
+  }
+  /* the JWS bytes read as COSE */
+  run_opts o = {.level = "audit", .media_type = MT_COSE};
+  assert_int_not_equal(run(&o, &r), NV_OK);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_INTEGRITY);
+}
+
+static void test_plugin_required(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  for (size_t l = 0; l < 3; l++) {
+    run_opts o = {.level = levels[l],
+                  .envelope = NV_VECTORS "/notation-go/internal/mock/testdata/ca_plugin_sig_env.json"};
+    assert_int_equal(run(&o, &r), NV_E_PLUGIN_REQUIRED);
+    assert_int_equal(r.failed_check, NV_POL_CHECK_COUNT);
+    assert_int_equal(r.checks[NV_POL_CHECK_INTEGRITY].outcome, NV_VFY_CHECK_PASSED);
+    assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTICITY].outcome, NV_VFY_CHECK_NOT_RUN);
+  }
+}
+
+static void revocation_urls_of(const char *path, bool want_ocsp, bool want_crl)
+{
+  bytes b = slurp(path);
+  nv_x509_list certs;
+  nv_x509_list_init(&certs);
+  assert_int_equal(nv_x509_read_certs(b.data, b.len, path, &certs, NULL), NV_OK);
+  bool ocsp = !want_ocsp, crl = !want_crl;
+  assert_int_equal(nv_x509_revocation_urls(certs.items[0], &ocsp, &crl), want_ocsp || want_crl);
+  assert_int_equal(ocsp, want_ocsp);
+  assert_int_equal(crl, want_crl);
+  nv_x509_list_free(&certs);
+  free(b.data);
+}
+
+/* The helper behind the revocation step's fail-closed rule. */
+static void test_revocation_urls(void **state)
+{
+  (void)state;
+  revocation_urls_of(NV_VECTORS "/notation-core-go/x509/testdata/timestamp_leaf.crt", true, true);
+  revocation_urls_of(NV_BENCH_FIXTURES "/rsa3072/leaf.crt", false, false);
+  assert_false(nv_x509_revocation_urls(NULL, NULL, NULL));
+}
+
+static void test_bad_args(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  nv_vfy_inputs in;
+  memset(&in, 0, sizeof(in));
+  assert_int_equal(nv_vfy_verify_signature(MT_JWS, NULL, 0, &in, &r, NULL), NV_E_INVALID_ARG);
+  assert_int_equal(r.status, NV_E_INVALID_ARG);
+  assert_int_equal(nv_vfy_verify_signature(MT_JWS, NULL, 0, NULL, NULL, NULL), NV_E_INVALID_ARG);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_success_every_level),
+      cmocka_unit_test(test_override_skip_not_run),
+      cmocka_unit_test(test_target_mismatch_fatal),
+      cmocka_unit_test(test_untrusted_store),
+      cmocka_unit_test(test_no_trusted_certs),
+      cmocka_unit_test(test_store_load_error),
+      cmocka_unit_test(test_identity_mismatch),
+      cmocka_unit_test(test_cert_expired),
+      cmocka_unit_test(test_timestamp_policy),
+      cmocka_unit_test(test_user_metadata),
+      cmocka_unit_test(test_integrity_failure),
+      cmocka_unit_test(test_plugin_required),
+      cmocka_unit_test(test_revocation_urls),
+      cmocka_unit_test(test_bad_args),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
