@@ -9,6 +9,19 @@ void nv_descriptor_init(nv_descriptor *desc)
   memset(desc, 0, sizeof(*desc));
 }
 
+void nv_annotations_free(nv_annotations *a)
+{
+  if (a == NULL)
+    return;
+  for (size_t i = 0; i < a->count; i++) {
+    free(a->keys[i]);
+    free(a->values[i]);
+  }
+  free(a->keys);
+  free(a->values);
+  memset(a, 0, sizeof(*a));
+}
+
 void nv_descriptor_free(nv_descriptor *desc)
 {
   if (desc == NULL)
@@ -16,12 +29,7 @@ void nv_descriptor_free(nv_descriptor *desc)
   free(desc->media_type);
   free(desc->digest);
   free(desc->artifact_type);
-  for (size_t i = 0; i < desc->annotation_count; i++) {
-    free(desc->annotation_keys[i]);
-    free(desc->annotation_values[i]);
-  }
-  free(desc->annotation_keys);
-  free(desc->annotation_values);
+  nv_annotations_free(&desc->annotations);
   nv_descriptor_init(desc);
 }
 
@@ -35,7 +43,20 @@ static nv_status copy_string(const char *s, char **out, nv_diag *d)
   return NV_OK;
 }
 
-static nv_status read_annotations(const nv_json *obj, nv_descriptor *out, nv_diag *d)
+/* Room for `n` entries; count grows as they are filled, so a partial
+ * result is always safe to free. */
+static nv_status annotations_alloc(nv_annotations *a, size_t n, nv_diag *d)
+{
+  if (n == 0)
+    return NV_OK;
+  a->keys = calloc(n, sizeof(char *));
+  a->values = calloc(n, sizeof(char *));
+  if (a->keys == NULL || a->values == NULL)
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  return NV_OK;
+}
+
+nv_status nv_annotations_from_json(const nv_json *obj, nv_annotations *out, nv_diag *d)
 {
   const nv_json *ann = NULL;
   nv_status rc = nv_json_get_object(obj, "annotations", false, &ann, d);
@@ -44,26 +65,42 @@ static nv_status read_annotations(const nv_json *obj, nv_descriptor *out, nv_dia
   size_t n = nv_json_count(ann);
   if (n > NV_DESCRIPTOR_MAX_ANNOTATIONS)
     return nv_diag_set(d, NV_E_LIMIT, "more than %d annotations", NV_DESCRIPTOR_MAX_ANNOTATIONS);
-  if (n == 0)
-    return NV_OK;
-  out->annotation_keys = calloc(n, sizeof(char *));
-  out->annotation_values = calloc(n, sizeof(char *));
-  if (out->annotation_keys == NULL || out->annotation_values == NULL)
-    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++) {
+  rc = annotations_alloc(out, n, d);
+  for (size_t i = 0; rc == NV_OK && i < n; i++) {
     const nv_json *member = nv_json_at(ann, i);
     const char *value = nv_json_string(member);
-    if (value == NULL)
-      return nv_diag_set(d, NV_E_JSON_TYPE, "annotation \"%.128s\" must be a string",
-                         nv_json_key(member));
-    rc = copy_string(nv_json_key(member), &out->annotation_keys[i], d);
+    if (value == NULL) {
+      nv_quoted q = nv_quote(nv_json_key(member), strlen(nv_json_key(member)));
+      return nv_diag_set(d, NV_E_JSON_TYPE, "annotation \"%s\" must be a string", q.s);
+    }
+    out->count = i + 1;
+    rc = copy_string(nv_json_key(member), &out->keys[i], d);
     if (rc == NV_OK)
-      rc = copy_string(value, &out->annotation_values[i], d);
-    if (rc != NV_OK)
-      return rc;
-    out->annotation_count = i + 1;
+      rc = copy_string(value, &out->values[i], d);
   }
-  return NV_OK;
+  return rc;
+}
+
+nv_status nv_annotations_copy(const nv_annotations *src, nv_annotations *dst, nv_diag *d)
+{
+  nv_status rc = annotations_alloc(dst, src->count, d);
+  for (size_t i = 0; rc == NV_OK && i < src->count; i++) {
+    dst->count = i + 1;
+    rc = copy_string(src->keys[i], &dst->keys[i], d);
+    if (rc == NV_OK)
+      rc = copy_string(src->values[i], &dst->values[i], d);
+  }
+  return rc;
+}
+
+const char *nv_annotations_get(const nv_annotations *a, const char *key)
+{
+  if (a == NULL || key == NULL)
+    return NULL;
+  for (size_t i = 0; i < a->count; i++)
+    if (strcmp(a->keys[i], key) == 0)
+      return a->values[i];
+  return NULL;
 }
 
 static nv_status read_descriptor(const nv_json *obj, nv_descriptor *out, nv_diag *d)
@@ -90,7 +127,7 @@ static nv_status read_descriptor(const nv_json *obj, nv_descriptor *out, nv_diag
   if (rc == NV_OK)
     rc = copy_string(artifact_type, &out->artifact_type, d);
   if (rc == NV_OK)
-    rc = read_annotations(obj, out, d);
+    rc = nv_annotations_from_json(obj, &out->annotations, d);
   return rc;
 }
 
@@ -105,10 +142,23 @@ nv_status nv_descriptor_from_json(const nv_json *obj, nv_descriptor *out, nv_dia
 
 const char *nv_descriptor_annotation(const nv_descriptor *desc, const char *key)
 {
-  for (size_t i = 0; i < desc->annotation_count; i++)
-    if (strcmp(desc->annotation_keys[i], key) == 0)
-      return desc->annotation_values[i];
-  return NULL;
+  return desc != NULL ? nv_annotations_get(&desc->annotations, key) : NULL;
+}
+
+nv_status nv_descriptor_copy(nv_descriptor *dst, const nv_descriptor *src, nv_diag *d)
+{
+  nv_descriptor_init(dst);
+  nv_status rc = copy_string(src->media_type, &dst->media_type, d);
+  if (rc == NV_OK)
+    rc = copy_string(src->digest, &dst->digest, d);
+  if (rc == NV_OK)
+    rc = copy_string(src->artifact_type, &dst->artifact_type, d);
+  dst->size = src->size;
+  if (rc == NV_OK)
+    rc = nv_annotations_copy(&src->annotations, &dst->annotations, d);
+  if (rc != NV_OK)
+    nv_descriptor_free(dst);
+  return rc;
 }
 
 bool nv_descriptor_equal(const nv_descriptor *a, const nv_descriptor *b)

@@ -557,7 +557,7 @@ static nv_status resolve_tag(const nv_reg_layout *l, const char *tag, nv_descrip
   nv_status rc = stat_blob(l, e->digest, e->size, d);
   if (rc != NV_OK)
     return nv_diag_wrap(d, rc, "tag \"%s\": ", q.s);
-  return nv_reg_descriptor_copy(out, e, d);
+  return nv_descriptor_copy(out, e, d);
 }
 
 /* The media type written in an unlisted manifest blob. */
@@ -614,7 +614,7 @@ static nv_status resolve_digest(const nv_reg_layout *l, const char *digest, nv_d
   if (found != NULL) {
     rc = stat_blob(l, digest, found->size, d);
     if (rc == NV_OK)
-      rc = nv_reg_descriptor_copy(out, found, d);
+      rc = nv_descriptor_copy(out, found, d);
   } else {
     rc = resolve_unlisted(l, digest, out, d);
   }
@@ -674,29 +674,20 @@ static nv_status predecessor_descriptor(const nv_descriptor *e, const nv_reg_man
                                         nv_descriptor *out, nv_diag *d)
 {
   nv_descriptor_init(out);
-  const nv_reg_annotations *a = &m->annotations;
   const char *at = nv_reg_manifest_artifact_type(m);
   out->media_type = strdup(e->media_type);
   out->digest = strdup(e->digest);
   out->size = e->size;
   out->artifact_type = at != NULL ? strdup(at) : NULL;
   bool ok = out->media_type != NULL && out->digest != NULL && (at == NULL || out->artifact_type);
-  if (ok && a->count > 0) {
-    out->annotation_keys = calloc(a->count, sizeof(char *));
-    out->annotation_values = calloc(a->count, sizeof(char *));
-    ok = out->annotation_keys != NULL && out->annotation_values != NULL;
-    for (size_t i = 0; ok && i < a->count; i++) {
-      out->annotation_keys[i] = strdup(a->keys[i]);
-      out->annotation_values[i] = strdup(a->values[i]);
-      out->annotation_count = i + 1;
-      ok = out->annotation_keys[i] != NULL && out->annotation_values[i] != NULL;
-    }
-  }
   if (!ok) {
     nv_descriptor_free(out);
     return nv_diag_set(d, NV_E_NOMEM, "out of memory");
   }
-  return NV_OK;
+  nv_status rc = nv_annotations_copy(&m->annotations, &out->annotations, d);
+  if (rc != NV_OK)
+    nv_descriptor_free(out);
+  return rc;
 }
 
 /* Examine one index.json entry as a predecessor of `subject`; add it to

@@ -21,64 +21,8 @@ static nv_status dup_string(const char *s, char **out, nv_diag *d)
   return NV_OK;
 }
 
-static void annotations_free(nv_reg_annotations *a)
-{
-  for (size_t i = 0; i < a->count; i++) {
-    free(a->keys[i]);
-    free(a->values[i]);
-  }
-  free(a->keys);
-  free(a->values);
-  memset(a, 0, sizeof(*a));
-}
 
-const char *nv_reg_annotation(const nv_reg_annotations *a, const char *key)
-{
-  if (a == NULL || key == NULL)
-    return NULL;
-  for (size_t i = 0; i < a->count; i++)
-    if (strcmp(a->keys[i], key) == 0)
-      return a->values[i];
-  return NULL;
-}
 
-/* "annotations": optional object of strings. */
-static nv_status read_annotations(const nv_json *obj, nv_reg_annotations *out, nv_diag *d)
-{
-  const nv_json *ann = NULL;
-  nv_status rc = nv_json_get_object(obj, "annotations", false, &ann, d);
-  if (rc != NV_OK || ann == NULL)
-    return rc;
-  size_t n = nv_json_count(ann);
-  if (n > NV_DESCRIPTOR_MAX_ANNOTATIONS)
-    return nv_diag_set(d, NV_E_LIMIT, "more than %d annotations", NV_DESCRIPTOR_MAX_ANNOTATIONS);
-  if (n == 0)
-    return NV_OK;
-  out->keys = calloc(n, sizeof(char *));
-  out->values = calloc(n, sizeof(char *));
-  if (out->keys == NULL || out->values == NULL)
-    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    const nv_json *member = nv_json_at(ann, i);
-    const char *key = nv_json_key(member);
-    const char *value = nv_json_string(member);
-    if (value == NULL) {
-      nv_quoted q = nv_quote(key, strlen(key));
-      return nv_diag_set(d, NV_E_JSON_TYPE, "annotation \"%s\" must be a string, found %s", q.s,
-                         nv_json_type_name(nv_json_type_of(member)));
-    }
-    rc = dup_string(key, &out->keys[i], d);
-    if (rc == NV_OK)
-      rc = dup_string(value, &out->values[i], d);
-    if (rc != NV_OK) {
-      free(out->keys[i]);
-      out->keys[i] = NULL;
-      return rc;
-    }
-    out->count = i + 1;
-  }
-  return NV_OK;
-}
 
 /* "schemaVersion": optional, but 2 when present. */
 static nv_status check_schema_version(const nv_json *obj, nv_diag *d)
@@ -153,32 +97,6 @@ static void descriptors_free(nv_descriptor *list, size_t n)
   free(list);
 }
 
-nv_status nv_reg_descriptor_copy(nv_descriptor *dst, const nv_descriptor *src, nv_diag *d)
-{
-  nv_descriptor_init(dst);
-  nv_status rc = dup_string(src->media_type, &dst->media_type, d);
-  if (rc == NV_OK)
-    rc = dup_string(src->digest, &dst->digest, d);
-  if (rc == NV_OK)
-    rc = dup_string(src->artifact_type, &dst->artifact_type, d);
-  dst->size = src->size;
-  if (rc == NV_OK && src->annotation_count > 0) {
-    dst->annotation_keys = calloc(src->annotation_count, sizeof(char *));
-    dst->annotation_values = calloc(src->annotation_count, sizeof(char *));
-    if (dst->annotation_keys == NULL || dst->annotation_values == NULL)
-      rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
-    for (size_t i = 0; rc == NV_OK && i < src->annotation_count; i++) {
-      rc = dup_string(src->annotation_keys[i], &dst->annotation_keys[i], d);
-      if (rc == NV_OK)
-        rc = dup_string(src->annotation_values[i], &dst->annotation_values[i], d);
-      /* count every slot that may hold a string, so free() sees them */
-      dst->annotation_count = i + 1;
-    }
-  }
-  if (rc != NV_OK)
-    nv_descriptor_free(dst);
-  return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* manifests                                                           */
@@ -199,7 +117,7 @@ void nv_reg_manifest_free(nv_reg_manifest *m)
   nv_descriptor_free(&m->config);
   descriptors_free(m->layers, m->layer_count);
   nv_descriptor_free(&m->subject);
-  annotations_free(&m->annotations);
+  nv_annotations_free(&m->annotations);
   nv_reg_manifest_init(m);
 }
 
@@ -252,7 +170,7 @@ static nv_status parse_manifest_object(const nv_json *root, const char *hint, nv
   if (rc == NV_OK)
     rc = read_descriptor_member(root, "subject", false, &out->has_subject, &out->subject, d);
   if (rc == NV_OK)
-    rc = read_annotations(root, &out->annotations, d);
+    rc = nv_annotations_from_json(root, &out->annotations, d);
   return rc;
 }
 
@@ -320,7 +238,7 @@ void nv_reg_index_free(nv_reg_index *idx)
   free(idx->media_type);
   free(idx->artifact_type);
   descriptors_free(idx->manifests, idx->manifest_count);
-  annotations_free(&idx->annotations);
+  nv_annotations_free(&idx->annotations);
   nv_reg_index_init(idx);
 }
 
@@ -370,9 +288,9 @@ static nv_status parse_index_object(const nv_json *root, nv_reg_index *out, nv_d
     rc = read_descriptor_array(root, "manifests", true, NV_REG_MAX_INDEX_ENTRIES, &out->manifests,
                                &out->manifest_count, d);
   if (rc == NV_OK)
-    rc = read_annotations(root, &out->annotations, d);
+    rc = nv_annotations_from_json(root, &out->annotations, d);
   if (rc == NV_OK) {
-    const char *filters = nv_reg_annotation(&out->annotations, NV_REG_ANN_FILTERS_APPLIED);
+    const char *filters = nv_annotations_get(&out->annotations, NV_REG_ANN_FILTERS_APPLIED);
     out->filters_applied_artifact_type = filters != NULL && lists_artifact_type(filters);
   }
   return rc;
@@ -461,7 +379,7 @@ nv_status nv_reg_sig_list_add(nv_reg_sig_list *list, const nv_descriptor *desc, 
     list->cap = cap;
   }
   nv_reg_sig_candidate *c = &list->items[list->count];
-  nv_status rc = nv_reg_descriptor_copy(&c->desc, desc, d);
+  nv_status rc = nv_descriptor_copy(&c->desc, desc, d);
   if (rc != NV_OK)
     return rc;
   c->status = status;

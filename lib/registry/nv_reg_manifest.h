@@ -34,16 +34,6 @@
 #define NV_REG_MAX_LAYERS 1000
 #define NV_REG_MAX_INDEX_ENTRIES 10000
 
-/* Annotations of a manifest or index (keys unique: the JSON layer refuses
- * duplicate members). */
-typedef struct nv_reg_annotations {
-  char **keys;
-  char **values;
-  size_t count;
-} nv_reg_annotations;
-
-/* The value for `key`, or NULL. */
-const char *nv_reg_annotation(const nv_reg_annotations *a, const char *key);
 
 typedef enum nv_reg_manifest_kind {
   NV_REG_MANIFEST_NONE = 0,
@@ -61,7 +51,7 @@ typedef struct nv_reg_manifest {
   size_t layer_count;
   bool has_subject;
   nv_descriptor subject;
-  nv_reg_annotations annotations;
+  nv_annotations annotations;
 } nv_reg_manifest;
 
 void nv_reg_manifest_init(nv_reg_manifest *m);
@@ -102,7 +92,7 @@ typedef struct nv_reg_index {
   char *artifact_type; /* NULL when absent */
   nv_descriptor *manifests;
   size_t manifest_count;
-  nv_reg_annotations annotations;
+  nv_annotations annotations;
   /* the org.opencontainers.referrers.filtersApplied annotation lists
    * "artifactType" (comma separated, surrounding blanks ignored) */
   bool filters_applied_artifact_type;
@@ -230,8 +220,5 @@ nv_status nv_reg_sig_manifest_parse(const nv_descriptor *desc, const void *data,
                                     const nv_descriptor *target, unsigned flags,
                                     nv_reg_sig_manifest *out, nv_diag *d);
 
-/* A deep copy of a descriptor (all members). NV_E_NOMEM; `dst` is left
- * initialised on failure. */
-nv_status nv_reg_descriptor_copy(nv_descriptor *dst, const nv_descriptor *src, nv_diag *d);
 
 #endif /* NV_REGISTRY_MANIFEST_H */

@@ -44,9 +44,9 @@ static void check_descriptor(const nv_descriptor *desc)
   nv_digest dg;
   require(nv_digest_parse(desc->digest, strlen(desc->digest), &dg, NULL) == NV_OK);
   require(desc->size <= ((uint64_t)1 << 53));
-  require(desc->annotation_count <= NV_DESCRIPTOR_MAX_ANNOTATIONS);
-  for (size_t i = 0; i < desc->annotation_count; i++)
-    require(desc->annotation_keys[i] != NULL && desc->annotation_values[i] != NULL);
+  require(desc->annotations.count <= NV_DESCRIPTOR_MAX_ANNOTATIONS);
+  for (size_t i = 0; i < desc->annotations.count; i++)
+    require(desc->annotations.keys[i] != NULL && desc->annotations.values[i] != NULL);
 }
 
 static void check_failure(nv_status rc, const nv_diag *d)
@@ -71,7 +71,7 @@ static void check_manifest(const nv_reg_manifest *m)
     check_descriptor(&m->subject);
   require(m->annotations.count <= NV_DESCRIPTOR_MAX_ANNOTATIONS);
   for (size_t i = 0; i < m->annotations.count; i++)
-    require(nv_reg_annotation(&m->annotations, m->annotations.keys[i]) == m->annotations.values[i]);
+    require(nv_annotations_get(&m->annotations, m->annotations.keys[i]) == m->annotations.values[i]);
 }
 
 static bool is_empty_manifest(const nv_reg_manifest *m)
@@ -187,7 +187,7 @@ static void index_rules(const uint8_t *data, size_t size)
   for (size_t i = 0; i < idx.manifest_count; i++)
     check_descriptor(&idx.manifests[i]);
   if (idx.filters_applied_artifact_type)
-    require(nv_reg_annotation(&idx.annotations, NV_REG_ANN_FILTERS_APPLIED) != NULL);
+    require(nv_annotations_get(&idx.annotations, NV_REG_ANN_FILTERS_APPLIED) != NULL);
 
   /* the subject: the first entry's digest when there is one, so the
    * self-reference case is reached */

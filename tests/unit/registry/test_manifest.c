@@ -219,9 +219,9 @@ static void manifest_fields(void **state)
   assert_true(m.has_subject);
   assert_string_equal(m.subject.digest, ART_DIGEST);
   assert_int_equal(m.annotations.count, 2);
-  assert_string_equal(nv_reg_annotation(&m.annotations, "org.opencontainers.image.created"),
+  assert_string_equal(nv_annotations_get(&m.annotations, "org.opencontainers.image.created"),
                       "2026-11-27T05:31:09Z");
-  assert_null(nv_reg_annotation(&m.annotations, "org.opencontainers.image.CREATED"));
+  assert_null(nv_annotations_get(&m.annotations, "org.opencontainers.image.CREATED"));
   assert_string_equal(nv_reg_manifest_artifact_type(&m), AT_SIG);
   nv_reg_manifest_free(&m);
   assert_null(m.layers);
@@ -759,7 +759,7 @@ static void demo_signature_manifests(void **state)
     assert_int_equal(nv_reg_sig_manifest_parse(&desc, data, len, &target, 0, &s, &d), NV_OK);
     assert_string_equal(s.envelope_media_type, demos[i].envelope_type);
     assert_string_equal(s.manifest.config.digest, EMPTY_DIGEST);
-    const char *tp = nv_reg_annotation(&s.manifest.annotations, NV_REG_ANN_THUMBPRINT);
+    const char *tp = nv_annotations_get(&s.manifest.annotations, NV_REG_ANN_THUMBPRINT);
     assert_non_null(tp);
     assert_non_null(strstr(tp, "6b2f45684ba05b2900a5c8aae4c8643b8daadf88e604811e8802938be76db053"));
     nv_reg_sig_manifest_free(&s);
@@ -803,13 +803,13 @@ static void descriptor_copy(void **state)
       "\"artifactType\":\"t\",\"annotations\":{\"k1\":\"v1\",\"k2\":\"v2\"}}]}";
   assert_int_equal(nv_reg_index_parse(doc, strlen(doc), 4096, &idx, NULL), NV_OK);
   nv_descriptor copy;
-  assert_int_equal(nv_reg_descriptor_copy(&copy, &idx.manifests[0], NULL), NV_OK);
+  assert_int_equal(nv_descriptor_copy(&copy, &idx.manifests[0], NULL), NV_OK);
   nv_reg_index_free(&idx);
   assert_string_equal(copy.media_type, "a");
   assert_string_equal(copy.digest, JWS_DIGEST);
   assert_int_equal(copy.size, 3);
   assert_string_equal(copy.artifact_type, "t");
-  assert_int_equal(copy.annotation_count, 2);
+  assert_int_equal(copy.annotations.count, 2);
   assert_string_equal(nv_descriptor_annotation(&copy, "k2"), "v2");
   nv_descriptor_free(&copy);
 }
