@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <notaryc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,45 +48,6 @@ static int teardown(void **state)
   return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* helpers                                                             */
-
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-/* The file in a buffer of exactly its size (reads past it are caught by
- * ASan and valgrind). */
-static bytes slurp_path(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n > 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  bytes b = {malloc((size_t)n), (size_t)n};
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-  fclose(f);
-  return b;
-}
-
-static bytes slurp(const char *dir, const char *name)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  return slurp_path(path);
-}
-
-static void bytes_free(bytes *b)
-{
-  free(b->data);
-  b->data = NULL;
-  b->len = 0;
-}
 
 /* Where `needle` first occurs in `hay`, or NULL (memmem is not C11). */
 static const uint8_t *find_bytes(const void *hay, size_t hay_len, const void *needle, size_t n)
@@ -149,7 +112,7 @@ static bytes pem_to_der(const bytes *pem)
 static nv_envelope *parse_file(nv_ctx *ctx, const char *dir, const char *name,
                                const char *media_type)
 {
-  bytes b = slurp(dir, name);
+  bytes b = slurp_in(dir, name);
   nv_envelope *env = NULL;
   nv_status rc = nv_envelope_parse(ctx, media_type, b.data, b.len, &env);
   if (rc != NV_OK)
@@ -243,7 +206,7 @@ static void check_fixture(nv_ctx *ctx, const fixture *fx)
     assert_int_equal(der[0], 0x30);
     char pem_path[256];
     snprintf(pem_path, sizeof(pem_path), "%s/%s", fx->dir, pem_names[i]);
-    bytes pem = slurp(NV_BENCH_FIXTURES, pem_path);
+    bytes pem = slurp_in(NV_BENCH_FIXTURES, pem_path);
     bytes want = pem_to_der(&pem);
     assert_int_equal(len, want.len);
     assert_memory_equal(der, want.data, len);
@@ -302,7 +265,7 @@ static void tampered_signature(void **state)
   for (size_t i = 0; i < N_FIXTURES; i++) {
     char name[256];
     snprintf(name, sizeof(name), "%s/%s", fixtures[i].dir, fixtures[i].file);
-    bytes b = slurp(NV_BENCH_FIXTURES, name);
+    bytes b = slurp_in(NV_BENCH_FIXTURES, name);
     if (strcmp(fixtures[i].media_type, MT_JWS) == 0) {
       size_t at = jws_signature_offset(&b) + 10;
       b.data[at] = b.data[at] == 'A' ? 'B' : 'A';
@@ -359,7 +322,7 @@ static void parse_errors(void **state)
   static const uint8_t garbage[] = "this is not an envelope";
   static const uint8_t not_cose[] = {0x84, 0x40, 0xa0, 0x40, 0x40};
   static const uint8_t half_cose[] = {0xd2, 0x84, 0x58};
-  bytes jws = slurp(NV_BENCH_FIXTURES, "ecp256/signature.jws");
+  bytes jws = slurp_in(NV_BENCH_FIXTURES, "ecp256/signature.jws");
 
   expect_parse_error(ctx, "garbage JWS", MT_JWS, garbage, sizeof(garbage) - 1,
                      NV_E_ENVELOPE_PARSE, NULL);
@@ -412,7 +375,7 @@ static void parse_fails_on_malformed_leaf(void **state)
   nv_ctx *ctx = *state;
   static const char *const files[] = {"x5c-leaf-garbage.jws", "x5c-leaf-garbage.cose"};
   for (size_t i = 0; i < 2; i++) {
-    bytes b = slurp(NV_TEST_DATA, files[i]);
+    bytes b = slurp_in(NV_TEST_DATA, files[i]);
     expect_parse_error(ctx, files[i], i == 0 ? MT_JWS : MT_COSE, b.data, b.len,
                        NV_E_LEAF_CERT_MALFORMED, "malformed leaf certificate");
     bytes_free(&b);

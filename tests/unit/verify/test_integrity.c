@@ -20,6 +20,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,37 +32,6 @@
 #define MT_COSE "application/cose"
 
 /* ------------------------------------------------------------------ */
-/* helpers                                                             */
-
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-/* The whole file in a buffer of exactly its size, so that a read past the
- * end is seen by ASan and valgrind. */
-static bytes slurp_path(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n > 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  bytes b = {malloc((size_t)n), (size_t)n};
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-  fclose(f);
-  return b;
-}
-
-static bytes slurp(const char *dir, const char *name)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  return slurp_path(path);
-}
 
 static bytes copy_prefix(const bytes *b, size_t len)
 {
@@ -71,12 +42,6 @@ static bytes copy_prefix(const bytes *b, size_t len)
   return c;
 }
 
-static void bytes_free(bytes *b)
-{
-  free(b->data);
-  b->data = NULL;
-  b->len = 0;
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -182,7 +147,7 @@ static void generated_case(void **state)
 {
   const gen_case *c = *state;
   const char *mt = media_type_of_name(c->file);
-  bytes b = slurp(NV_TEST_DATA, c->file);
+  bytes b = slurp_in(NV_TEST_DATA, c->file);
   nv_vfy_signed out;
   nv_diag d;
   expect_integrity(c->file, mt, &b, c->want, &out, &d);
@@ -227,7 +192,7 @@ static void bench_fixtures_pass(void **state)
     {"ecp256/signature.cose", NV_SIG_ES256},
   };
   for (size_t i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
-    bytes b = slurp(NV_BENCH_FIXTURES, fx[i].file);
+    bytes b = slurp_in(NV_BENCH_FIXTURES, fx[i].file);
     nv_vfy_signed out;
     nv_diag d;
     expect_integrity(fx[i].file, media_type_of_name(fx[i].file), &b, NV_OK, &out, &d);
@@ -250,14 +215,14 @@ static void mock_vectors(void **state)
   nv_vfy_signed out;
   nv_diag d;
 
-  bytes b = slurp(MOCK_DIR, "ca_valid_sig_env.json");
+  bytes b = slurp_in(MOCK_DIR, "ca_valid_sig_env.json");
   expect_integrity("ca_valid_sig_env.json", media_type_of_bytes(&b), &b, NV_OK, &out, &d);
   assert_int_equal(out.env.scheme, NV_SCHEME_X509);
   assert_int_equal(out.env.alg, NV_SIG_PS384);
   nv_vfy_signed_free(&out);
   bytes_free(&b);
 
-  b = slurp(MOCK_DIR, "sa_valid_sig_env.json");
+  b = slurp_in(MOCK_DIR, "sa_valid_sig_env.json");
   expect_integrity("sa_valid_sig_env.json", media_type_of_bytes(&b), &b, NV_OK, &out, &d);
   assert_int_equal(out.env.scheme, NV_SCHEME_SIGNING_AUTHORITY);
   assert_true(out.env.has_authentic_signing_time);
@@ -269,7 +234,7 @@ static void mock_vectors(void **state)
    * base64url decoder refuses it before any signature check */
   static const char *const invalid[] = {"ca_invalid_sig_env.json", "sa_invalid_sig_env.json"};
   for (size_t i = 0; i < 2; i++) {
-    b = slurp(MOCK_DIR, invalid[i]);
+    b = slurp_in(MOCK_DIR, invalid[i]);
     expect_integrity(invalid[i], media_type_of_bytes(&b), &b, NV_E_ENVELOPE_PARSE, &out, &d);
     assert_non_null(strstr(d.msg, "payload"));
     assert_int_equal(out.chain.count, 0);
@@ -299,7 +264,7 @@ static void timestamp_vectors(void **state)
   };
   size_t jws = 0, cose = 0;
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-    bytes b = slurp(TS_DIR, files[i].file);
+    bytes b = slurp_in(TS_DIR, files[i].file);
     const char *mt = media_type_of_bytes(&b);
     /* where the name says the format, so must the first byte */
     if (strncmp(files[i].file, "jws", 3) == 0)
@@ -327,7 +292,7 @@ static void timestamp_vectors(void **state)
 
 static void decode_ok(const char *file, nv_vfy_signed *out)
 {
-  bytes b = slurp(NV_TEST_DATA, file);
+  bytes b = slurp_in(NV_TEST_DATA, file);
   nv_diag d;
   expect_integrity(file, media_type_of_name(file), &b, NV_OK, out, &d);
   bytes_free(&b);
@@ -407,8 +372,8 @@ static void verify_decoded_with_foreign_chain(void **state)
 static void media_type_rules(void **state)
 {
   (void)state;
-  bytes jws = slurp(NV_TEST_DATA, "valid-rsa2048-ps256.jws");
-  bytes cose = slurp(NV_TEST_DATA, "valid-rsa2048-ps256.cose");
+  bytes jws = slurp_in(NV_TEST_DATA, "valid-rsa2048-ps256.jws");
+  bytes cose = slurp_in(NV_TEST_DATA, "valid-rsa2048-ps256.cose");
   nv_vfy_signed out;
   nv_diag d;
 
@@ -482,7 +447,7 @@ static void truncated_or_extended_envelopes_fail(void **state)
   (void)state;
   size_t tried = 0;
   for (size_t f = 0; f < N_VALID_FILES; f++) {
-    bytes b = slurp(valid_files[f].dir, valid_files[f].file);
+    bytes b = slurp_in(valid_files[f].dir, valid_files[f].file);
     const char *mt = media_type_of_name(valid_files[f].file);
     bool is_jws = strcmp(mt, MT_JWS) == 0;
     /* trailing whitespace after the JSON object is not part of it */
@@ -550,7 +515,7 @@ static void flipped_signature_fails(void **state)
 {
   (void)state;
   for (size_t f = 0; f < N_VALID_FILES; f++) {
-    bytes b = slurp(valid_files[f].dir, valid_files[f].file);
+    bytes b = slurp_in(valid_files[f].dir, valid_files[f].file);
     const char *mt = media_type_of_name(valid_files[f].file);
     /* a byte well inside the signature: JWS base64url text, or the tail of
      * the COSE message (the signature is its last element) */

@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,26 +28,6 @@
 #define T_2020 INT64_C(1577836800) /* 2020-01-01T00:00:00Z */
 #define SIGNER_DN "x509.subject:C=US, ST=WA, L=Seattle, O=Notary Bench, CN=Notary Bench RSA-3072 Signer"
 
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-static bytes slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n > 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  bytes b = {malloc((size_t)n), (size_t)n};
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-  fclose(f);
-  return b;
-}
 
 /* A one-statement OCI policy. */
 static nv_pol_doc *policy(const char *level, const char *override, const char *stores,
@@ -112,13 +94,13 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
   nv_pol_doc *doc = policy(o->level, o->override,
                            o->stores ? o->stores : "\"ca:bench-rsa3072\"",
                            o->identity ? o->identity : SIGNER_DN, o->extra);
-  bytes target_file = slurp(NV_BENCH_FIXTURES "/artifact-descriptor.json");
+  bytes target_file = slurp_path(NV_BENCH_FIXTURES "/artifact-descriptor.json");
   char *tj = calloc(1, target_file.len + 1);
   assert_non_null(tj);
   memcpy(tj, target_file.data, target_file.len);
   nv_descriptor target;
   load_target(o->target_json ? o->target_json : tj, &target);
-  bytes env = slurp(o->envelope ? o->envelope : NV_BENCH_FIXTURES "/rsa3072/signature.jws");
+  bytes env = slurp_path(o->envelope ? o->envelope : NV_BENCH_FIXTURES "/rsa3072/signature.jws");
   void *slot[2] = {NULL, (void *)&doc->statements[0]};
   nv_vfy_inputs in = {
       .stmt = &doc->statements[0],
@@ -365,7 +347,7 @@ static void test_plugin_required(void **state)
 
 static void revocation_urls_of(const char *path, bool want_ocsp, bool want_crl)
 {
-  bytes b = slurp(path);
+  bytes b = slurp_path(path);
   nv_x509_list certs;
   nv_x509_list_init(&certs);
   assert_int_equal(nv_x509_read_certs(b.data, b.len, path, &certs, NULL), NV_OK);

@@ -18,6 +18,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <notaryc.h>
 #include <errno.h>
 #include <stdio.h>
@@ -77,37 +79,6 @@ static int teardown(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* helpers                                                             */
-
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-/* The file in a buffer of exactly its size (reads past it are caught by
- * ASan and valgrind). */
-static bytes slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n > 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  bytes b = {malloc((size_t)n), (size_t)n};
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-  fclose(f);
-  return b;
-}
-
-static void bytes_free(bytes *b)
-{
-  free(b->data);
-  b->data = NULL;
-  b->len = 0;
-}
 
 /* The text in a heap buffer of exactly its length (no NUL). */
 static bytes text_copy(const char *s)
@@ -231,7 +202,7 @@ static const char *tmp_write_text(tmpdir *t, const char *name, const char *text)
 
 static const char *tmp_copy(tmpdir *t, const char *name, const char *src)
 {
-  bytes b = slurp(src);
+  bytes b = slurp_path(src);
   const char *p = tmp_write(t, name, b.data, b.len);
   bytes_free(&b);
   return p;
@@ -275,7 +246,7 @@ static void tmp_cleanup(tmpdir *t)
 static void bench_policy(void **state)
 {
   nv_ctx *ctx = *state;
-  bytes b = slurp(BENCH_POLICY);
+  bytes b = slurp_path(BENCH_POLICY);
   nv_trust_policy *p = NULL;
   expect_ok(ctx, nv_trust_policy_parse(ctx, NV_POLICY_OCI, b.data, b.len, &p), "bench policy");
   assert_non_null(p);
@@ -837,12 +808,12 @@ static void truststore_add_certs(void **state)
   assert_non_null(s);
   assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "bench-rsa3072"), 0);
 
-  bytes root = slurp(BENCH_ROOT);
-  bytes leaf = slurp(BENCH_LEAF);
-  bytes chain = slurp(BENCH_CHAIN);
-  bytes key = slurp(BENCH_ROOT_KEY);
-  bytes inter = slurp(INTERMEDIATE);
-  bytes ec_root = slurp(BENCH_EC_ROOT);
+  bytes root = slurp_path(BENCH_ROOT);
+  bytes leaf = slurp_path(BENCH_LEAF);
+  bytes chain = slurp_path(BENCH_CHAIN);
+  bytes key = slurp_path(BENCH_ROOT_KEY);
+  bytes inter = slurp_path(INTERMEDIATE);
+  bytes ec_root = slurp_path(BENCH_EC_ROOT);
 
   expect_ok(ctx, nv_truststore_add_certs(ctx, s, NV_STORE_CA, "bench-rsa3072", root.data, root.len),
             "root PEM");
@@ -958,7 +929,7 @@ static void truststore_add_der(void **state)
   nv_ctx *ctx = *state;
   nv_truststore *s = NULL;
   expect_ok(ctx, nv_truststore_new(ctx, &s), "nv_truststore_new");
-  bytes der = slurp(REF_STORE "/x509/ca/valid-trust-store/GlobalSign.der");
+  bytes der = slurp_path(REF_STORE "/x509/ca/valid-trust-store/GlobalSign.der");
   expect_ok(ctx, nv_truststore_add_certs(ctx, s, NV_STORE_CA, "der", der.data, der.len), "DER");
   assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "der"), 1);
   /* two DER certificates back to back */
@@ -1208,7 +1179,7 @@ static void flux_default(void **state)
   assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "flux-tsa"), 0);
   assert_int_equal(nv_truststore_cert_count(s, NV_STORE_TSA, "flux-ca"), 0);
   /* the store can still be added to */
-  bytes root = slurp(BENCH_EC_ROOT);
+  bytes root = slurp_path(BENCH_EC_ROOT);
   expect_ok(ctx, nv_truststore_add_certs(ctx, s, NV_STORE_CA, "flux-ca", root.data, root.len),
             "add to a flux store");
   assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "flux-ca"), 3);
@@ -1446,7 +1417,7 @@ static void null_arguments(void **state)
   nv_truststore_free(NULL);
 
   expect_ok(ctx, nv_truststore_new(ctx, &s), "nv_truststore_new");
-  bytes root = slurp(BENCH_ROOT);
+  bytes root = slurp_path(BENCH_ROOT);
   /* nv_truststore_add_certs */
   assert_int_equal(nv_truststore_add_certs(NULL, s, NV_STORE_CA, "n", root.data, root.len),
                    NV_E_INVALID_ARG);
