@@ -14,5 +14,6 @@
 #include <notaryc/nv_context.h>
 #include <notaryc/nv_envelope.h>
 #include <notaryc/nv_trust.h>
+#include <notaryc/nv_verify.h>
 
 #endif /* NOTARYC_H */

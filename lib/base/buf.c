@@ -1,5 +1,7 @@
 #include "base/nv_buf.h"
+#include "base/nv_text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +82,37 @@ nv_status nv_buf_append_byte(nv_buf *b, uint8_t c, nv_diag *d)
 nv_status nv_buf_append_str(nv_buf *b, const char *s, nv_diag *d)
 {
   return nv_buf_append(b, s, strlen(s), d);
+}
+
+nv_status nv_buf_append_json_string(nv_buf *b, const char *s, nv_diag *d)
+{
+  if (s == NULL)
+    return nv_buf_append_str(b, "null", d);
+  nv_status rc = nv_buf_append_byte(b, '"', d);
+  const unsigned char *p = (const unsigned char *)s;
+  size_t left = strlen(s);
+  while (rc == NV_OK && left > 0) {
+    char esc[8];
+    size_t n = 1;
+    if (*p == '"' || *p == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)*p;
+      rc = nv_buf_append(b, esc, 2, d);
+    } else if (*p < 0x20 || *p == 0x7f) {
+      snprintf(esc, sizeof(esc), "\\u%04x", *p);
+      rc = nv_buf_append_str(b, esc, d);
+    } else if (*p < 0x80) {
+      rc = nv_buf_append_byte(b, *p, d);
+    } else if ((n = nv_utf8_seq(p, left)) > 0) {
+      rc = nv_buf_append(b, p, n, d);
+    } else {
+      n = 1;
+      rc = nv_buf_append_str(b, "\\ufffd", d);
+    }
+    p += n;
+    left -= n;
+  }
+  return rc == NV_OK ? nv_buf_append_byte(b, '"', d) : rc;
 }
 
 nv_status nv_buf_terminate(nv_buf *b, nv_diag *d)

@@ -34,6 +34,11 @@ nv_status nv_buf_append(nv_buf *b, const void *p, size_t n, nv_diag *d);
 nv_status nv_buf_append_byte(nv_buf *b, uint8_t c, nv_diag *d);
 nv_status nv_buf_append_str(nv_buf *b, const char *s, nv_diag *d);
 
+/* Append `s` as a JSON string literal: quotes, escapes for '"', '\\' and
+ * control characters, and U+FFFD for each byte that does not start valid
+ * UTF-8, so the output is always valid JSON. NULL appends null. */
+nv_status nv_buf_append_json_string(nv_buf *b, const char *s, nv_diag *d);
+
 /* Append a NUL that is not counted in len, so data can be used as a C string. */
 nv_status nv_buf_terminate(nv_buf *b, nv_diag *d);
 

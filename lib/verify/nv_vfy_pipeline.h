@@ -56,12 +56,26 @@ typedef struct nv_vfy_sig_result {
 typedef nv_status (*nv_vfy_trusted_fn)(void *user, nv_pol_store_type type,
                                        const nv_pol_certset **out, nv_diag *d);
 
+/* Reads up to `cap` bytes of the blob into `buf`; *got = 0 at the end.
+ * A failure stops the verification with its code. */
+typedef nv_status (*nv_vfy_read_fn)(void *user, uint8_t *buf, size_t cap, size_t *got,
+                                    nv_diag *d);
+
+/* The signed blob of a blob signature (notary-spec.md 3.2), read once, in
+ * the payload step, after every policy check has passed. */
+typedef struct nv_vfy_blob {
+  nv_vfy_read_fn read;
+  void *user;
+  const char *media_type; /* compared with the payload's when not NULL */
+} nv_vfy_blob;
+
 typedef struct nv_vfy_inputs {
   const nv_pol_statement *stmt; /* the applicable statement (not level skip) */
   nv_vfy_trusted_fn trusted;    /* see above */
   void *trusted_user;
   int64_t now;                  /* the verification time, Unix seconds */
   const nv_descriptor *target;  /* the artifact the signature must name */
+  const nv_vfy_blob *blob;      /* or, for a blob signature, the blob */
   const char *const *metadata_keys; /* user metadata the payload must carry */
   const char *const *metadata_values;
   size_t metadata_count;

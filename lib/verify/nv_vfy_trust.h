@@ -14,6 +14,9 @@ struct nv_truststore {
   nv_pol_store *store;
 };
 
+/* The public value of an action (0 for NV_POL_ACTION_NONE). */
+nv_action nv_vfy_action(nv_pol_action action);
+
 /* Every trustStores entry of every statement ("type:name"), borrowed from
  * the document; free the array (not the strings). */
 nv_status nv_vfy_policy_store_refs(const nv_pol_doc *doc, const char ***refs_out,

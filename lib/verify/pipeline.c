@@ -8,10 +8,13 @@
  */
 #include "verify/nv_vfy_pipeline.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/nv_digest.h"
+#include "base/nv_sigalg.h"
 #include "envelope/nv_env_payload.h"
 #include "verify/nv_vfy_integrity.h"
 #include "x509/nv_x509_chain.h"
@@ -162,12 +165,60 @@ static nv_status check_revocation(const nv_vfy_signed *s, nv_diag *ld)
   return NV_OK;
 }
 
+/* Hash the blob with the signature algorithm's hash and compare digest,
+ * size and (when the caller gave one) media type with the payload's. */
+static nv_status check_blob(const nv_vfy_blob *b, const nv_env *e, const nv_descriptor *desc,
+                            nv_diag *ld)
+{
+  nv_digest_alg alg = nv_sig_alg_digest(e->alg);
+  nv_digest_ctx *dc = NULL;
+  nv_status rc = nv_digest_begin(alg, &dc, ld);
+  if (rc != NV_OK)
+    return nv_diag_wrap(ld, NV_E_BLOB_HASH_UNSUPPORTED, "cannot hash the blob: ");
+  uint64_t size = 0;
+  uint8_t buf[16384];
+  for (;;) {
+    size_t got = 0;
+    rc = b->read(b->user, buf, sizeof(buf), &got, ld);
+    if (rc != NV_OK || got == 0)
+      break;
+    if (got > sizeof(buf)) {
+      rc = nv_diag_set(ld, NV_E_IO, "the blob reader returned more bytes than asked for");
+      break;
+    }
+    size += got;
+    if ((rc = nv_digest_update(dc, buf, got, ld)) != NV_OK)
+      break;
+  }
+  if (rc != NV_OK) {
+    nv_digest_abort(dc);
+    return nv_diag_wrap(ld, NV_OK, "cannot read the blob: ");
+  }
+  nv_digest dg;
+  char text[NV_DIGEST_STRING_MAX];
+  if ((rc = nv_digest_end(dc, &dg, ld)) != NV_OK ||
+      (rc = nv_digest_format(&dg, text, sizeof(text), ld)) != NV_OK)
+    return rc;
+  if (strcmp(text, desc->digest) != 0 || size != desc->size ||
+      (b->media_type != NULL && strcmp(b->media_type, desc->media_type) != 0))
+    return nv_diag_set(ld, NV_E_BLOB_DIGEST_MISMATCH,
+                       "integrity check failed. signature does not match the given blob "
+                       "(the signature names %s, %" PRIu64 " bytes, media type \"%s\"; the blob "
+                       "is %s, %" PRIu64 " bytes%s%s%s)",
+                       desc->digest, desc->size, desc->media_type, text, size,
+                       b->media_type ? ", media type \"" : "",
+                       b->media_type ? b->media_type : "", b->media_type ? "\"" : "");
+  return NV_OK;
+}
+
 static nv_status check_payload(const nv_vfy_inputs *in, const nv_env *e, nv_diag *ld)
 {
   nv_descriptor desc;
   nv_descriptor_init(&desc);
   nv_status rc = nv_env_parse_payload(e, &desc, ld);
-  if (rc == NV_OK && in->target != NULL && !nv_descriptor_equal(&desc, in->target))
+  if (rc == NV_OK && in->blob != NULL)
+    rc = check_blob(in->blob, e, &desc, ld);
+  else if (rc == NV_OK && in->target != NULL && !nv_descriptor_equal(&desc, in->target))
     rc = nv_diag_set(ld, NV_E_TARGET_ARTIFACT_MISMATCH,
                      "the signature's target artifact (%s) does not match the artifact "
                      "being verified (%s)",

@@ -113,16 +113,7 @@ NV_API nv_action nv_trust_policy_statement_action(const nv_trust_policy *policy,
   if (s == NULL || check < NV_CHECK_INTEGRITY || check > NV_CHECK_REVOCATION)
     return 0;
   /* public checks count from 1 in pipeline order, the layer's from 0 */
-  switch (nv_pol_stmt_action(s, (nv_pol_check)(check - 1))) {
-  case NV_POL_ACTION_ENFORCE:
-    return NV_ACTION_ENFORCE;
-  case NV_POL_ACTION_LOG:
-    return NV_ACTION_LOG;
-  case NV_POL_ACTION_SKIP:
-    return NV_ACTION_SKIP;
-  default:
-    return 0;
-  }
+  return nv_vfy_action(nv_pol_stmt_action(s, (nv_pol_check)(check - 1)));
 }
 
 NV_API nv_status nv_trust_policy_select(nv_ctx *ctx, const nv_trust_policy *policy,
@@ -205,6 +196,20 @@ NV_API nv_status nv_truststore_load_named(nv_ctx *ctx, nv_truststore *store,
   if (rc == NV_OK)
     rc = nv_pol_store_load_dir(store->store, dir, store_type_name(type), name, d);
   return rc;
+}
+
+nv_action nv_vfy_action(nv_pol_action action)
+{
+  switch (action) {
+  case NV_POL_ACTION_ENFORCE:
+    return NV_ACTION_ENFORCE;
+  case NV_POL_ACTION_LOG:
+    return NV_ACTION_LOG;
+  case NV_POL_ACTION_SKIP:
+    return NV_ACTION_SKIP;
+  default:
+    return 0;
+  }
 }
 
 nv_status nv_vfy_policy_store_refs(const nv_pol_doc *doc, const char ***refs_out,
