@@ -48,20 +48,26 @@ static nv_pol_doc *policy(const char *level, const char *override, const char *s
   return doc;
 }
 
+/* What the trusted() callback works with. */
+typedef struct trust_slot {
+  nv_pol_certset *cs; /* the last set handed out */
+  const nv_pol_statement *stmt;
+  const char *dir; /* an x509 directory */
+} trust_slot;
+
 static nv_status trusted(void *user, nv_pol_store_type type, const nv_pol_certset **out,
                          nv_diag *d)
 {
-  nv_pol_certset **slot = user;
-  const nv_pol_statement *stmt = (const nv_pol_statement *)slot[1];
+  trust_slot *slot = user;
+  const nv_pol_statement *stmt = slot->stmt;
   const char *refs[8];
   size_t n = 0;
   for (size_t i = 0; i < stmt->store_count && n < 8; i++)
     refs[n++] = stmt->stores[i].raw;
-  nv_pol_certset_free(slot[0]);
-  slot[0] = NULL;
-  nv_status rc = nv_pol_certset_for_policy(NV_BENCH_FIXTURES "/truststore/x509", refs, n, type,
-                                           &slot[0], d);
-  *out = slot[0];
+  nv_pol_certset_free(slot->cs);
+  slot->cs = NULL;
+  nv_status rc = nv_pol_certset_for_policy(slot->dir, refs, n, type, &slot->cs, d);
+  *out = slot->cs;
   return rc;
 }
 
@@ -84,6 +90,8 @@ typedef struct run_opts {
   const char *media_type;
   int64_t now;
   const char *target_json; /* NULL: the fixture descriptor */
+  bool no_target;          /* do not check the payload's target */
+  const char *store_dir;   /* NULL: the fixtures' x509 directory */
   const char *const *md_keys;
   const char *const *md_values;
   size_t md_count;
@@ -101,13 +109,14 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
   nv_descriptor target;
   load_target(o->target_json ? o->target_json : tj, &target);
   bytes env = slurp_path(o->envelope ? o->envelope : NV_BENCH_FIXTURES "/rsa3072/signature.jws");
-  void *slot[2] = {NULL, (void *)&doc->statements[0]};
+  trust_slot slot = {NULL, &doc->statements[0],
+                     o->store_dir ? o->store_dir : NV_BENCH_FIXTURES "/truststore/x509"};
   nv_vfy_inputs in = {
       .stmt = &doc->statements[0],
       .trusted = trusted,
-      .trusted_user = slot,
+      .trusted_user = &slot,
       .now = o->now ? o->now : T_2027,
-      .target = &target,
+      .target = o->no_target ? NULL : &target,
       .metadata_keys = o->md_keys,
       .metadata_values = o->md_values,
       .metadata_count = o->md_count,
@@ -120,7 +129,7 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
   assert_int_equal(nv_diag_status(&d), rc);
   if (rc != NV_OK)
     assert_string_equal(d.msg, res->message);
-  nv_pol_certset_free(slot[0]);
+  nv_pol_certset_free(slot.cs);
   nv_descriptor_free(&target);
   free(env.data);
   free(target_file.data);
@@ -300,6 +309,38 @@ static void test_timestamp_policy(void **state)
   assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_MISSING);
 }
 
+/* An envelope with an RFC 3161 token under a policy with a tsa store:
+ * until timestamps are verified, the step fails closed. */
+static void test_timestamp_token_fails_closed(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = {
+      .level = "strict",
+      .stores = "\"ca:valid-trust-store\",\"tsa:test-timestamp\"",
+      .identity = "*",
+      .extra = ",\"verifyTimestamp\":\"always\"",
+      .envelope = NV_VECTORS "/notation-go/verifier/testdata/timestamp/sigEnv/jwsWithTimestamp.sig",
+      .now = INT64_C(1735689600), /* 2025-01-01T00:00:00Z */
+      .no_target = true,
+      .store_dir = NV_VECTORS "/notation-go/verifier/testdata/truststore/x509",
+  };
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_NOT_SUPPORTED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_FAILED,
+               NV_E_TIMESTAMP_NOT_SUPPORTED);
+  assert_non_null(strstr(r.message, "not available"));
+  /* logged, never passed: permissive records the failure and goes on */
+  o.level = "permissive";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_TIMESTAMP_NOT_SUPPORTED);
+  o.level = "audit";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_TIMESTAMP_NOT_SUPPORTED);
+}
+
 static void test_user_metadata(void **state)
 {
   (void)state;
@@ -391,6 +432,7 @@ int main(void)
       cmocka_unit_test(test_identity_mismatch),
       cmocka_unit_test(test_cert_expired),
       cmocka_unit_test(test_timestamp_policy),
+      cmocka_unit_test(test_timestamp_token_fails_closed),
       cmocka_unit_test(test_user_metadata),
       cmocka_unit_test(test_integrity_failure),
       cmocka_unit_test(test_plugin_required),
