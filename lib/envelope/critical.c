@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include "base/nv_semver.h"
 
 static const nv_env_attr *find_attr(const nv_env *e, const char *name)
 {
@@ -20,65 +21,10 @@ static bool blank(const char *s)
   return true;
 }
 
-/* A dot-separated identifier list; numeric identifiers without leading
- * zeros where `numeric_strict` (pre-release), any alphanumerics and '-'. */
-static bool identifiers(const char *s, size_t n, bool numeric_strict)
-{
-  if (n == 0)
-    return false;
-  size_t start = 0;
-  for (size_t i = 0; i <= n; i++) {
-    if (i < n && s[i] != '.') {
-      if (!isalnum((unsigned char)s[i]) && s[i] != '-')
-        return false;
-      continue;
-    }
-    size_t len = i - start;
-    if (len == 0)
-      return false;
-    bool all_digits = true;
-    for (size_t k = start; k < i; k++)
-      all_digits = all_digits && isdigit((unsigned char)s[k]);
-    if (numeric_strict && all_digits && len > 1 && s[start] == '0')
-      return false;
-    start = i + 1;
-  }
-  return true;
-}
-
-/* MAJOR.MINOR.PATCH: numbers without leading zeros. */
-static bool core_version(const char *s, size_t n)
-{
-  size_t parts = 0, start = 0;
-  for (size_t i = 0; i <= n; i++) {
-    if (i < n && s[i] != '.') {
-      if (!isdigit((unsigned char)s[i]))
-        return false;
-      continue;
-    }
-    size_t len = i - start;
-    if (len == 0 || (len > 1 && s[start] == '0'))
-      return false;
-    parts++;
-    start = i + 1;
-  }
-  return parts == 3;
-}
-
+/* Kept for nv_env.h's callers: the rule itself is nv_semver_valid(). */
 bool nv_env_semver_valid(const char *s)
 {
-  if (s == NULL)
-    return false;
-  size_t n = strlen(s);
-  const char *plus = memchr(s, '+', n);
-  size_t before_build = plus ? (size_t)(plus - s) : n;
-  if (plus && !identifiers(plus + 1, n - before_build - 1, false))
-    return false;
-  const char *dash = memchr(s, '-', before_build);
-  size_t core_len = dash ? (size_t)(dash - s) : before_build;
-  if (dash && !identifiers(dash + 1, before_build - core_len - 1, true))
-    return false;
-  return core_version(s, core_len);
+  return nv_semver_valid(s);
 }
 
 /* notation-go's format rules for the two plugin attributes. */
@@ -108,7 +54,9 @@ nv_status nv_env_check_critical(const nv_env *e, nv_diag *d)
     if (min_version != NULL) {
       if ((rc = check_plugin_attr(min_version, d)) != NV_OK)
         return rc;
-      if (!nv_env_semver_valid(min_version->string_value))
+      /* semver.org's grammar, no "v" prefix, no x/mod shorthands
+       * (notary-spec.md 16, notation-go's semVerRegEx) */
+      if (!nv_semver_valid(min_version->string_value))
         return nv_diag_set(d, NV_E_PLUGIN_MIN_VERSION_INVALID,
                            "%s value \"%.64s\" is not valid SemVer",
                            NV_HDR_VERIFICATION_PLUGIN_MIN_VERSION, min_version->string_value);
