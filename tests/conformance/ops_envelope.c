@@ -19,15 +19,7 @@
  * "envelope_bytes" (inline text, may be empty). */
 static bool envelope_input(case_ctx *c, nv_buf *out)
 {
-  nv_buf_init(out, (size_t)64 << 20);
-  if (in_present(c, "envelope"))
-    return read_input_file(c, in_string(c, "envelope"), out);
-  const char *inline_bytes = in_string(c, "envelope_bytes");
-  if (inline_bytes != NULL && nv_buf_append_str(out, inline_bytes, NULL) != NV_OK) {
-    op_failure_msg(c, NV_E_NOMEM, "envelope_bytes too large");
-    return false;
-  }
-  return true;
+  return read_file_or_inline(c, "envelope", "envelope_bytes", out);
 }
 
 static void report_attrs(case_ctx *c, const nv_env *e)

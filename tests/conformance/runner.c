@@ -15,7 +15,7 @@
 #include "base/nv_time.h"
 
 static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops,
-                                             verify_ops};
+                                             verify_ops,   blob_ops, plugin_ops};
 
 /* ---------- inputs and outcome ---------- */
 
@@ -68,6 +68,20 @@ bool read_input_file(case_ctx *c, const char *path, nv_buf *out)
   return ok;
 }
 
+bool read_file_or_inline(case_ctx *c, const char *file_key, const char *bytes_key, nv_buf *out)
+{
+  nv_buf_init(out, (size_t)64 << 20); /* `out` can be freed whatever happens */
+  if (in_present(c, file_key))
+    return read_input_file(c, in_string(c, file_key), out);
+  const char *inline_bytes = in_string(c, bytes_key);
+  if (inline_bytes != NULL && nv_buf_append_str(out, inline_bytes, NULL) != NV_OK) {
+    nv_buf_free(out);
+    op_failure_msg(c, NV_E_NOMEM, "inline bytes too large");
+    return false;
+  }
+  return true;
+}
+
 void op_success(case_ctx *c)
 {
   c->ok = true;
@@ -95,6 +109,12 @@ void op_skip(case_ctx *c, const char *reason)
 {
   c->skipped = true;
   snprintf(c->message, sizeof(c->message), "%s", reason);
+}
+
+void op_note(case_ctx *c, const char *note)
+{
+  size_t len = strlen(c->note);
+  snprintf(c->note + len, sizeof(c->note) - len, "%s%s", len ? "; " : "", note);
 }
 
 /* ---------- reported fields ---------- */
@@ -599,6 +619,10 @@ int main(int argc, char **argv)
       json_append_string(&line, nv_status_name(c.code) ? nv_status_name(c.code) : "");
       nv_buf_append_str(&line, ",\"message\":", NULL);
       json_append_string(&line, c.message);
+      if (c.note[0] != '\0') {
+        nv_buf_append_str(&line, ",\"note\":", NULL);
+        json_append_string(&line, c.note);
+      }
       nv_buf_append_str(&line, "}\n", NULL);
       fwrite(line.data, 1, line.len, report);
       nv_buf_free(&line);

@@ -29,6 +29,7 @@ typedef struct case_ctx {
   bool skipped;
   nv_status code;
   char message[NV_DIAG_MSG_MAX];
+  char note[512]; /* for the report: how the case was run, "" if nothing to say */
   case_field fields[CASE_MAX_FIELDS];
   size_t field_count;
 } case_ctx;
@@ -38,7 +39,7 @@ typedef void (*op_fn)(case_ctx *c);
 typedef struct op_def {
   const char *name;
   op_fn fn;
-  const char *inputs[12]; /* the input fields the operation understands */
+  const char *inputs[16]; /* the input fields the operation understands */
 } op_def;
 
 /* inputs */
@@ -47,12 +48,18 @@ const nv_json *in_value(case_ctx *c, const char *name);     /* NULL if absent */
 bool in_present(case_ctx *c, const char *name);
 /* Read root/<path> into `out` (limit 64 MiB); false and a failure on error. */
 bool read_input_file(case_ctx *c, const char *path, nv_buf *out);
+/* Bytes given as a file (input `file_key`; absent or null: none) or inline
+ * (input `bytes_key`, text, may be empty); empty when neither is given.
+ * False after reporting a failure. */
+bool read_file_or_inline(case_ctx *c, const char *file_key, const char *bytes_key, nv_buf *out);
 
 /* outcome */
 void op_success(case_ctx *c);
 void op_failure(case_ctx *c, const nv_diag *d);
 void op_failure_msg(case_ctx *c, nv_status code, const char *msg);
 void op_skip(case_ctx *c, const char *reason);
+/* Note for the report (--report's "note"); does not decide the case. */
+void op_note(case_ctx *c, const char *note);
 
 /* reported fields (compared with the case's expected fields) */
 void report_json(case_ctx *c, const char *key, const char *json);
@@ -73,5 +80,11 @@ extern const op_def x509_ops[];
 extern const op_def policy_ops[];
 extern const op_def store_ops[];
 extern const op_def verify_ops[];
+extern const op_def blob_ops[];
+extern const op_def plugin_ops[];
+
+/* ops_plugin.c: the installed_plugin(s) inputs of a verify case, noted
+ * for the report; false after reporting a failure (malformed input). */
+bool plugin_inputs(case_ctx *c);
 
 #endif /* NV_CONFORMANCE_RUNNER_H */

@@ -1,0 +1,48 @@
+/*
+ * What the verify operations share (ops_verify.c: verify-oci and plugin,
+ * ops_blob.c: verify-blob): the common inputs, and one signature through
+ * the per-signature pipeline (lib/verify/pipeline.c) under the statement
+ * a trust policy document selects.
+ */
+#ifndef NV_CONFORMANCE_VERIFY_COMMON_H
+#define NV_CONFORMANCE_VERIFY_COMMON_H
+
+#include "runner.h"
+
+#include "base/nv_descriptor.h"
+#include "policy/nv_pol_policy.h"
+#include "verify/nv_vfy_pipeline.h"
+
+typedef struct verify_in {
+  nv_pol_doc_kind kind;    /* the policy document: OCI or blob */
+  nv_buf envelope;
+  const char *media_type;  /* of the envelope */
+  char store_dir[4096];    /* root/store_dir */
+  int64_t now;
+  const char *reference;   /* OCI: the statement is selected for it */
+  nv_descriptor target;    /* OCI: the artifact the signature must name */
+  bool has_target;
+  const char *policy_name; /* blob: the statement's name, NULL for the global one */
+  const nv_vfy_blob *blob; /* blob: the signed blob */
+  const char **keys;       /* user_metadata */
+  const char **values;
+  size_t metadata_count;
+} verify_in;
+
+void verify_in_init(verify_in *vi, nv_pol_doc_kind kind);
+void verify_in_free(verify_in *vi);
+
+/* The inputs store_dir and verification_time (required) and user_metadata
+ * (optional); false after reporting a failure. */
+bool verify_read_common(case_ctx *c, verify_in *vi);
+
+/* Verify under the policy document at root/policy_path. Returns the
+ * verdict as a JSON object (caller frees): {"overall": "success" |
+ * "failure" | "skipped", "error": ..., "result_for_<type>": {"action",
+ * "error"}} for every validation type that ran. *ok receives whether the
+ * signature was accepted (true at level skip, with *code NV_E_SKIPPED),
+ * *code / msg why not. */
+char *verify_run(case_ctx *c, const verify_in *vi, const char *policy_path, bool *ok,
+                 nv_status *code, char *msg, size_t msg_size);
+
+#endif /* NV_CONFORMANCE_VERIFY_COMMON_H */
