@@ -38,34 +38,19 @@ const char *in_string(case_ctx *c, const char *name)
 bool read_input_file(case_ctx *c, const char *path, nv_buf *out)
 {
   char full[4096];
+  nv_buf_init(out, (size_t)64 << 20);
   if ((size_t)snprintf(full, sizeof(full), "%s/%s", c->root, path) >= sizeof(full)) {
     op_failure_msg(c, NV_E_INVALID_ARG, "input path too long");
     return false;
   }
-  FILE *f = fopen(full, "rb");
-  if (f == NULL) {
-    char msg[4200];
-    snprintf(msg, sizeof(msg), "cannot open input %s", full);
-    op_failure_msg(c, NV_E_IO, msg);
+  nv_diag d;
+  nv_diag_init(&d);
+  if (!read_whole_file(full, out, &d)) {
+    nv_buf_free(out);
+    op_failure(c, &d);
     return false;
   }
-  nv_buf_init(out, (size_t)64 << 20);
-  uint8_t chunk[65536];
-  size_t n;
-  bool ok = true;
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (nv_buf_append(out, chunk, n, NULL) != NV_OK) {
-      ok = false;
-      break;
-    }
-  if (ferror(f))
-    ok = false;
-  fclose(f);
-  if (!ok) {
-    nv_buf_free(out);
-    op_failure_msg(c, NV_E_IO, "cannot read input file");
-  }
-  return ok;
+  return true;
 }
 
 bool read_file_or_inline(case_ctx *c, const char *file_key, const char *bytes_key, nv_buf *out)
@@ -184,24 +169,6 @@ void report_time(case_ctx *c, const char *key, int64_t unix_secs)
   if (nv_time_format_rfc3339(unix_secs, text, sizeof(text), NULL) != NV_OK)
     snprintf(text, sizeof(text), "@%lld", (long long)unix_secs);
   report_string(c, key, text);
-}
-
-bool hex_decode(const char *hex, nv_buf *out)
-{
-  size_t n = strlen(hex);
-  if (n % 2 != 0)
-    return false;
-  for (size_t i = 0; i < n; i += 2) {
-    unsigned v;
-    char pair[3] = {hex[i], hex[i + 1], 0};
-    char *end;
-    v = (unsigned)strtoul(pair, &end, 16);
-    if (*end != '\0' || pair[0] == '+' || pair[0] == '-' || pair[0] == ' ')
-      return false;
-    if (nv_buf_append_byte(out, (uint8_t)v, NULL) != NV_OK)
-      return false;
-  }
-  return true;
 }
 
 /* ---------- canonical JSON for comparing values ---------- */

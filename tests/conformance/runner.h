@@ -12,6 +12,7 @@
 #include "base/nv_buf.h"
 #include "base/nv_diag.h"
 #include "base/nv_json.h"
+#include "vectors_util.h"
 
 #define CASE_MAX_FIELDS 32
 
@@ -71,8 +72,6 @@ void report_time(case_ctx *c, const char *key, int64_t unix_secs);
 /* JSON text helpers */
 void json_append_string(nv_buf *b, const char *s);
 
-/* hex decoding for vectors; false on malformed hex */
-bool hex_decode(const char *hex, nv_buf *out);
 
 /* the operations, by module */
 extern const op_def envelope_ops[];
