@@ -100,21 +100,23 @@ NV_API nv_status nv_verify(nv_ctx *ctx, const nv_trust_policy *policy,
 /*
  * Verify one envelope (`envelope_len` bytes of media type
  * `envelope_media_type`: "application/jose+json" or "application/cose")
- * that the caller fetched itself, for the artifact `reference`
- * ("registry/repository@sha256:<hex>": the repository selects the
- * statement of the OCI `policy`, the digest is the artifact's) whose
- * manifest has media type `target_media_type` and `target_size` bytes.
- * The signed payload must name exactly this descriptor. Return values and
- * *result as nv_verify(); the verdict of a failing signature is
+ * that the caller fetched itself. The signed payload must name exactly the
+ * target descriptor (`target_media_type`, `target_digest`
+ * "sha256:<hex>", `target_size`): the artifact whose signature this is.
+ * `reference` ("registry/repository", optionally with "@digest" or
+ * ":tag") selects the statement of the OCI `policy` by its repository; it
+ * names no content, so a digest in it that differs from target_digest
+ * only adds a warning to the result. Return values and *result as
+ * nv_verify(); the verdict of a failing signature is
  * NV_E_VERIFICATION_FAILED and the signature's own code is in the result.
  * opts' max_signatures and OCI layout scope do not apply.
  */
 NV_API nv_status nv_verify_envelope(nv_ctx *ctx, const nv_trust_policy *policy,
                                     const nv_truststore *store, const char *reference,
-                                    const char *target_media_type, uint64_t target_size,
-                                    const char *envelope_media_type, const uint8_t *envelope,
-                                    size_t envelope_len, const nv_verify_opts *opts,
-                                    nv_result **result);
+                                    const char *target_media_type, const char *target_digest,
+                                    uint64_t target_size, const char *envelope_media_type,
+                                    const uint8_t *envelope, size_t envelope_len,
+                                    const nv_verify_opts *opts, nv_result **result);
 
 /*
  * Reads the next bytes of a blob into buf (at most `cap`); *got = 0 marks

@@ -257,54 +257,85 @@ static nv_status single_verdict(session *s, nv_status sig_rc)
 
 /* ---- nv_verify_envelope ---- */
 
+/* "<repository>@<digest>" for statement selection from a reference that
+ * may carry a tag or a digest; a digest other than the target's adds a
+ * warning. NULL when out of memory (reported in d). */
+static char *selection_reference(session *s, const char *reference, const char *digest)
+{
+  size_t repo_len = strlen(reference);
+  const char *at = strrchr(reference, '@');
+  const char *slash = strrchr(reference, '/');
+  const char *colon = strrchr(reference, ':');
+  if (at != NULL) {
+    repo_len = (size_t)(at - reference);
+    if (strcmp(at + 1, digest) != 0 &&
+        nv_vfy_result_warn(s->result, s->d,
+                           "the reference names %s but the target descriptor is %s: the "
+                           "target descriptor is what the signature is verified against",
+                           at + 1, digest) != NV_OK)
+      return NULL;
+  } else if (colon != NULL && slash != NULL && colon > slash) {
+    repo_len = (size_t)(colon - reference); /* a tag: only the repository counts */
+  }
+  size_t n = repo_len + 1 + strlen(digest) + 1;
+  char *out = malloc(n);
+  if (out == NULL) {
+    nv_diag_set(s->d, NV_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  snprintf(out, n, "%.*s@%s", (int)repo_len, reference, digest);
+  return out;
+}
+
 NV_API nv_status nv_verify_envelope(nv_ctx *ctx, const nv_trust_policy *policy,
                                     const nv_truststore *store, const char *reference,
-                                    const char *target_media_type, uint64_t target_size,
-                                    const char *envelope_media_type, const uint8_t *envelope,
-                                    size_t envelope_len, const nv_verify_opts *opts,
-                                    nv_result **result)
+                                    const char *target_media_type, const char *target_digest,
+                                    uint64_t target_size, const char *envelope_media_type,
+                                    const uint8_t *envelope, size_t envelope_len,
+                                    const nv_verify_opts *opts, nv_result **result)
 {
   session s;
   nv_status rc = session_start(&s, ctx, policy, NV_POLICY_OCI, store, reference, opts, result,
                                "nv_verify_envelope");
   if (rc != NV_OK)
     return rc;
-  if (reference == NULL || target_media_type == NULL || envelope_media_type == NULL ||
-      (envelope == NULL && envelope_len > 0)) {
+  if (reference == NULL || target_media_type == NULL || target_digest == NULL ||
+      envelope_media_type == NULL || (envelope == NULL && envelope_len > 0)) {
     nv_result_free(s.result);
     return nv_diag_set(s.d, NV_E_INVALID_ARG,
-                       "nv_verify_envelope: reference, target media type and envelope are "
+                       "nv_verify_envelope: reference, target descriptor and envelope are "
                        "required");
   }
   nv_descriptor target;
   nv_descriptor_init(&target);
   const nv_pol_statement *stmt = NULL;
-  const char *at = strrchr(reference, '@');
-  if (at == NULL) {
-    rc = nv_diag_set(s.d, NV_E_REFERENCE_INVALID,
-                     "reference %s has no digest: give the artifact as "
-                     "registry/repository@sha256:<hex>",
-                     nv_quote(reference, strlen(reference)).s);
+  char *selector = NULL;
+  nv_digest dg;
+  if ((rc = nv_digest_parse(target_digest, strlen(target_digest), &dg, s.d)) != NV_OK) {
+    nv_diag_wrap(s.d, NV_OK, "invalid target digest: ");
     goto out;
   }
   target.media_type = strdup(target_media_type);
-  target.digest = strdup(at + 1);
+  target.digest = strdup(target_digest);
   target.size = target_size;
   if (target.media_type == NULL || target.digest == NULL) {
     rc = nv_diag_set(s.d, NV_E_NOMEM, "out of memory");
     goto out;
   }
-  nv_digest dg;
-  if ((rc = nv_digest_parse(at + 1, strlen(at + 1), &dg, s.d)) != NV_OK ||
-      (rc = nv_vfy_result_set_digest(s.result, at + 1, s.d)) != NV_OK)
+  if ((rc = nv_vfy_result_set_digest(s.result, target_digest, s.d)) != NV_OK)
     goto out;
-  if ((rc = nv_pol_select_oci(policy->doc, reference, &stmt, s.d)) != NV_OK)
+  if ((selector = selection_reference(&s, reference, target_digest)) == NULL) {
+    rc = nv_diag_status(s.d);
+    goto out;
+  }
+  if ((rc = nv_pol_select_oci(policy->doc, selector, &stmt, s.d)) != NV_OK)
     goto out;
   if (!use_statement(&s, stmt, &rc))
     goto out;
   s.in.target = &target;
   rc = single_verdict(&s, verify_one(&s, "", envelope_media_type, envelope, envelope_len));
 out:
+  free(selector);
   nv_descriptor_free(&target);
   return session_end(&s, rc, result);
 }

@@ -2,8 +2,8 @@
  * Blob verification: category verify-blob. A detached signature envelope
  * over a blob file, through the per-signature pipeline under the blob
  * trust policy statement named "policy_name" (the global statement when
- * there is no name); the pipeline reads the blob through a callback
- * (nv_vfy_blob) once every policy check has passed. As notation-go's
+ * there is no name), through nv_verify_blob(), which reads the blob through
+ * a callback once every policy check has passed. As notation-go's
  * VerifyBlob, the signature's media type is checked before anything else
  * ("verify-blob (API argument check)"). Level skip is reported as
  * "verification_skipped": true.
@@ -21,16 +21,14 @@ typedef struct blob_file {
   FILE *f;
 } blob_file;
 
-static nv_status read_blob(void *user, uint8_t *buf, size_t cap, size_t *got, nv_diag *d)
+static nv_status read_blob(void *user, uint8_t *buf, size_t cap, size_t *got)
 {
   blob_file *b = user;
   *got = 0;
   if (b->f == NULL && (b->f = fopen(b->path, "rb")) == NULL)
-    return nv_diag_set(d, NV_E_IO, "cannot open the blob %.3000s", b->path);
+    return NV_E_IO;
   *got = fread(buf, 1, cap, b->f);
-  if (*got == 0 && ferror(b->f))
-    return nv_diag_set(d, NV_E_IO, "cannot read the blob %.3000s", b->path);
-  return NV_OK;
+  return *got == 0 && ferror(b->f) ? NV_E_IO : NV_OK;
 }
 
 static void op_verify_blob(case_ctx *c)
@@ -60,8 +58,9 @@ static void op_verify_blob(case_ctx *c)
   if (!verify_read_common(c, &vi) ||
       !read_file_or_inline(c, "signature", "signature_bytes", &vi.envelope))
     goto out;
-  nv_vfy_blob b = {read_blob, &file, in_string(c, "content_media_type")};
-  vi.blob = &b;
+  vi.blob_read = read_blob;
+  vi.blob_user = &file;
+  vi.blob_media_type = in_string(c, "content_media_type");
   vi.policy_name = in_string(c, "policy_name");
   bool ok;
   nv_status code;

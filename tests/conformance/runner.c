@@ -9,6 +9,8 @@
  */
 #include "runner.h"
 
+#include <notaryc.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,6 +509,10 @@ int main(int argc, char **argv)
   if (report)
     fputs("{\"cases\":[\n", report);
 
+  if (nv_global_init(NV_INIT_DEFAULT) != NV_OK) { /* for the public API */
+    fprintf(stderr, "nv_global_init failed\n");
+    return 2;
+  }
   run_stats st = {0};
   bool first_report = true;
   for (size_t i = 0; i < nv_json_count(cases); i++) {
@@ -608,5 +614,6 @@ int main(int argc, char **argv)
   }
   nv_json_free(cases);
   nv_json_free(deviations);
+  nv_global_cleanup();
   return st.failed == 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "base/nv_time.h"
 #include "policy/nv_pol_store.h"
+#include "verify/nv_vfy_trust.h"
 
 void verify_in_init(verify_in *vi, nv_pol_doc_kind kind)
 {
@@ -77,35 +78,6 @@ bool verify_read_common(case_ctx *c, verify_in *vi)
   return read_user_metadata(c, vi);
 }
 
-/* Trusted sets for the pipeline, loaded on first use per store type. */
-typedef struct trust_ctx {
-  const char *store_dir;
-  const nv_pol_statement *stmt;
-  nv_pol_certset *sets[4];
-} trust_ctx;
-
-static nv_status get_trusted(void *user, nv_pol_store_type type, const nv_pol_certset **out,
-                             nv_diag *d)
-{
-  trust_ctx *t = user;
-  if ((int)type < 0 || (int)type > 3)
-    return nv_diag_set(d, NV_E_INVALID_ARG, "bad store type");
-  if (t->sets[type] == NULL) {
-    const char **refs = calloc(t->stmt->store_count + 1, sizeof(*refs));
-    if (refs == NULL)
-      return nv_diag_set(d, NV_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < t->stmt->store_count; i++)
-      refs[i] = t->stmt->stores[i].raw;
-    nv_status rc = nv_pol_certset_for_policy(t->store_dir, refs, t->stmt->store_count, type,
-                                             &t->sets[type], d);
-    free(refs);
-    if (rc != NV_OK)
-      return nv_diag_wrap(d, NV_OK, "error while loading the trust store, ");
-  }
-  *out = t->sets[type];
-  return NV_OK;
-}
-
 /* The JSON text of `j` as a C string (NULL when out of memory). */
 static char *finish(nv_buf *j)
 {
@@ -116,34 +88,77 @@ static char *finish(nv_buf *j)
   return (char *)j->data;
 }
 
-/* Parse the document and select the statement as the kind says. */
-static nv_status select_statement(const verify_in *vi, const nv_buf *policy, nv_pol_doc **doc,
-                                  const nv_pol_statement **stmt, nv_diag *d)
+/* A trust store with every store the policy names that can be loaded from
+ * vi->store_dir (the parent of its x509 directory). Stores that fail to
+ * load are left out: the verification then reports them missing as an
+ * authenticity failure under the level's action, as notation-go does when
+ * it loads stores lazily during verification. */
+static nv_status load_store(nv_ctx *ctx, const verify_in *vi, const nv_trust_policy *policy,
+                            nv_truststore **out)
 {
-  nv_status rc = nv_pol_parse(vi->kind, policy->data, policy->len, doc, d);
-  if (rc != NV_OK)
-    return rc;
-  return vi->kind == NV_POL_DOC_BLOB ? nv_pol_select_blob(*doc, vi->policy_name, stmt, d)
-                                     : nv_pol_select_oci(*doc, vi->reference, stmt, d);
+  char dir[4096];
+  snprintf(dir, sizeof(dir), "%s", vi->store_dir);
+  char *slash = strrchr(dir, '/');
+  if (slash == NULL || strcmp(slash, "/x509") != 0)
+    return NV_E_INVALID_ARG; /* the schema says store_dir is an x509 directory */
+  *slash = '\0';
+  nv_status rc = nv_truststore_new(ctx, out);
+  const nv_pol_doc *doc = policy->doc;
+  for (size_t i = 0; rc == NV_OK && i < doc->count; i++)
+    for (size_t k = 0; k < doc->statements[i].store_count; k++) {
+      const nv_pol_store_ref *ref = &doc->statements[i].stores[k];
+      if ((int)ref->type >= NV_STORE_CA && (int)ref->type <= NV_STORE_TSA &&
+          nv_truststore_cert_count(*out, (nv_store_type)ref->type, ref->name) == 0)
+        nv_truststore_load_named(ctx, *out, dir, (nv_store_type)ref->type, ref->name);
+    }
+  return rc;
 }
 
-static void append_checks(nv_buf *j, const nv_vfy_sig_result *res)
+/* "result_for_<type>": {"action", "error"} for every validation type that
+ * ran on the signature. */
+static void append_checks(nv_buf *j, const nv_signature *sig)
 {
-  for (int k = 0; k < NV_POL_CHECK_COUNT; k++) {
-    const nv_vfy_check *chk = &res->checks[k];
-    if (chk->outcome == NV_VFY_CHECK_NOT_RUN)
+  for (nv_check k = NV_CHECK_INTEGRITY; k <= NV_CHECK_REVOCATION; k++) {
+    nv_outcome outcome = nv_signature_check_outcome(sig, k);
+    if (outcome == NV_OUTCOME_NOT_RUN)
       continue;
     nv_buf_append_str(j, ",\"result_for_", NULL);
-    nv_buf_append_str(j, nv_pol_check_name((nv_pol_check)k), NULL);
+    nv_buf_append_str(j, nv_pol_check_name((nv_pol_check)(k - 1)), NULL);
     nv_buf_append_str(j, "\":{\"action\":", NULL);
-    json_append_string(j, nv_pol_action_name(chk->action));
+    json_append_string(j, nv_pol_action_name((nv_pol_action)nv_signature_check_action(sig, k)));
     nv_buf_append_str(j, ",\"error\":", NULL);
-    if (chk->outcome == NV_VFY_CHECK_FAILED)
-      json_append_string(j, chk->message);
+    if (outcome == NV_OUTCOME_FAILED)
+      json_append_string(j, nv_signature_check_message(sig, k));
     else
       nv_buf_append_str(j, "null", NULL);
     nv_buf_append_str(j, "}", NULL);
   }
+}
+
+/* One verification through the public API; the result or NULL with the
+ * error in ctx. */
+static nv_status run_public(nv_ctx *ctx, const verify_in *vi, const nv_trust_policy *policy,
+                            const nv_truststore *store, nv_result **result)
+{
+  nv_verify_opts *opts = NULL;
+  nv_status rc = nv_verify_opts_new(&opts);
+  if (rc == NV_OK)
+    rc = nv_verify_opts_set_time(opts, vi->now);
+  for (size_t i = 0; rc == NV_OK && i < vi->metadata_count; i++)
+    rc = nv_verify_opts_add_user_metadata(opts, vi->keys[i], vi->values[i]);
+  if (rc == NV_OK) {
+    const uint8_t *env = vi->envelope.data;
+    size_t len = vi->envelope.len;
+    if (vi->kind == NV_POL_DOC_BLOB)
+      rc = nv_verify_blob(ctx, policy, store, vi->policy_name, vi->media_type, env, len,
+                          vi->blob_read, vi->blob_user, vi->blob_media_type, opts, result);
+    else
+      rc = nv_verify_envelope(ctx, policy, store, vi->reference, vi->target.media_type,
+                              vi->target.digest, vi->target.size, vi->media_type, env, len,
+                              opts, result);
+  }
+  nv_verify_opts_free(opts);
+  return rc;
 }
 
 char *verify_run(case_ctx *c, const verify_in *vi, const char *policy_path, bool *ok,
@@ -151,66 +166,48 @@ char *verify_run(case_ctx *c, const verify_in *vi, const char *policy_path, bool
 {
   nv_buf j;
   nv_buf_init(&j, 1 << 20);
-  nv_buf policy;
-  nv_diag d;
-  nv_diag_init(&d);
-  nv_pol_doc *doc = NULL;
-  const nv_pol_statement *stmt = NULL;
   *ok = false;
   *code = NV_E_GENERIC;
   msg[0] = '\0';
-  if (!read_input_file(c, policy_path, &policy)) {
-    *code = c->code;
-    snprintf(msg, msg_size, "%s", c->message);
-    nv_buf_append_str(&j, "{\"overall\":\"failure\"}", NULL);
-    return finish(&j);
-  }
-  nv_status rc = select_statement(vi, &policy, &doc, &stmt, &d);
-  nv_buf_free(&policy);
-  if (rc != NV_OK) {
-    *code = rc;
-    snprintf(msg, msg_size, "%s", d.msg);
-    nv_buf_append_str(&j, "{\"overall\":\"failure\",\"error\":", NULL);
-    json_append_string(&j, d.msg);
-    nv_buf_append_str(&j, "}", NULL);
-    nv_pol_doc_free(doc);
-    return finish(&j);
-  }
-  if (stmt->level == NV_POL_LEVEL_SKIP) {
-    *ok = true;
-    *code = NV_E_SKIPPED;
-    nv_buf_append_str(&j, "{\"overall\":\"skipped\"}", NULL);
-    nv_pol_doc_free(doc);
-    return finish(&j);
-  }
-  trust_ctx t = {vi->store_dir, stmt, {NULL, NULL, NULL, NULL}};
-  nv_vfy_inputs in = {
-      .stmt = stmt,
-      .trusted = get_trusted,
-      .trusted_user = &t,
-      .now = vi->now,
-      .target = vi->has_target ? &vi->target : NULL,
-      .blob = vi->blob,
-      .metadata_keys = vi->keys,
-      .metadata_values = vi->values,
-      .metadata_count = vi->metadata_count,
-  };
-  nv_vfy_sig_result res;
-  rc = nv_vfy_verify_signature(vi->media_type, vi->envelope.data, vi->envelope.len, &in, &res,
-                               &d);
-  *ok = rc == NV_OK;
+  char path[4096];
+  nv_ctx *ctx = NULL;
+  nv_trust_policy *policy = NULL;
+  nv_truststore *store = NULL;
+  nv_result *result = NULL;
+  nv_status rc = nv_ctx_new(&ctx);
+  if (rc == NV_OK && (size_t)snprintf(path, sizeof(path), "%s/%s", c->root, policy_path) >=
+                         sizeof(path))
+    rc = NV_E_INVALID_ARG;
+  if (rc == NV_OK)
+    rc = nv_trust_policy_load(ctx, vi->kind == NV_POL_DOC_BLOB ? NV_POLICY_BLOB : NV_POLICY_OCI,
+                              path, &policy);
+  if (rc == NV_OK)
+    rc = load_store(ctx, vi, policy, &store);
+  if (rc == NV_OK && !vi->has_target && vi->kind != NV_POL_DOC_BLOB)
+    rc = NV_E_INVALID_ARG; /* nv_verify_envelope needs the target descriptor */
+  if (rc == NV_OK)
+    rc = run_public(ctx, vi, policy, store, &result);
   *code = rc;
-  snprintf(msg, msg_size, "%s", rc == NV_OK ? "" : res.message);
-  nv_buf_append_str(&j, rc == NV_OK ? "{\"overall\":\"success\"" : "{\"overall\":\"failure\"",
+  *ok = rc == NV_OK || rc == NV_E_SKIPPED;
+  snprintf(msg, msg_size, "%s", ctx != NULL ? nv_ctx_last_error(ctx) : "no context");
+  const nv_signature *sig = result != NULL && nv_result_signature_count(result) > 0
+                                ? nv_result_signature(result, 0)
+                                : NULL;
+  if (sig != NULL && rc != NV_OK)
+    snprintf(msg, msg_size, "%s", nv_signature_message(sig)); /* the signature's own reason */
+  nv_buf_append_str(&j, "{\"overall\":", NULL);
+  nv_buf_append_str(&j, rc == NV_OK ? "\"success\"" : rc == NV_E_SKIPPED ? "\"skipped\"" : "\"failure\"",
                     NULL);
-  if (rc != NV_OK) {
+  if (!*ok) {
     nv_buf_append_str(&j, ",\"error\":", NULL);
-    json_append_string(&j, res.message);
+    json_append_string(&j, msg);
   }
-  append_checks(&j, &res);
+  if (sig != NULL)
+    append_checks(&j, sig);
   nv_buf_append_str(&j, "}", NULL);
-  for (int k = 1; k < 4; k++)
-    nv_pol_certset_free(t.sets[k]);
-  nv_pol_doc_free(doc);
+  nv_result_free(result);
+  nv_truststore_free(store);
+  nv_trust_policy_free(policy);
+  nv_ctx_free(ctx);
   return finish(&j);
 }

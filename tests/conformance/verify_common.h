@@ -2,7 +2,8 @@
  * What the verify operations share (ops_verify.c: verify-oci and plugin,
  * ops_blob.c: verify-blob): the common inputs, and one signature through
  * the per-signature pipeline (lib/verify/pipeline.c) under the statement
- * a trust policy document selects.
+ * a trust policy document selects, through the public API
+ * (nv_verify_envelope, nv_verify_blob).
  */
 #ifndef NV_CONFORMANCE_VERIFY_COMMON_H
 #define NV_CONFORMANCE_VERIFY_COMMON_H
@@ -11,7 +12,7 @@
 
 #include "base/nv_descriptor.h"
 #include "policy/nv_pol_policy.h"
-#include "verify/nv_vfy_pipeline.h"
+#include <notaryc.h>
 
 typedef struct verify_in {
   nv_pol_doc_kind kind;    /* the policy document: OCI or blob */
@@ -23,7 +24,9 @@ typedef struct verify_in {
   nv_descriptor target;    /* OCI: the artifact the signature must name */
   bool has_target;
   const char *policy_name; /* blob: the statement's name, NULL for the global one */
-  const nv_vfy_blob *blob; /* blob: the signed blob */
+  nv_read_cb blob_read;    /* blob: the signed blob, read through a callback */
+  void *blob_user;
+  const char *blob_media_type; /* blob: compared with the signed one if not NULL */
   const char **keys;       /* user_metadata */
   const char **values;
   size_t metadata_count;
