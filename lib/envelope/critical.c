@@ -21,12 +21,6 @@ static bool blank(const char *s)
   return true;
 }
 
-/* Kept for nv_env.h's callers: the rule itself is nv_semver_valid(). */
-bool nv_env_semver_valid(const char *s)
-{
-  return nv_semver_valid(s);
-}
-
 /* notation-go's format rules for the two plugin attributes. */
 static nv_status check_plugin_attr(const nv_env_attr *a, nv_diag *d)
 {

@@ -134,9 +134,6 @@ nv_status nv_env_add_cert(nv_env *e, const uint8_t *der, size_t len, nv_diag *d)
  */
 nv_status nv_env_check_critical(const nv_env *e, nv_diag *d);
 
-/* SemVer 2.0 (semver.org) without a "v" prefix. */
-bool nv_env_semver_valid(const char *s);
-
 const char *nv_env_scheme_name(nv_env_scheme s);
 nv_env_scheme nv_env_scheme_from_name(const char *name);
 
