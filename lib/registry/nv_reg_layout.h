@@ -30,6 +30,7 @@
 #include "base/nv_descriptor.h"
 #include "base/nv_diag.h"
 #include "registry/nv_reg_manifest.h"
+#include "registry/nv_reg_source.h"
 
 /* The oci-layout file is a few dozen bytes; more is refused. */
 #define NV_REG_LAYOUT_FILE_MAX_BYTES ((size_t)4096)
@@ -88,19 +89,6 @@ const nv_reg_index *nv_reg_layout_index(const nv_reg_layout *l);
  * Tags are mutable: callers should warn and use the digest afterwards. */
 nv_status nv_reg_layout_resolve(const nv_reg_layout *l, const nv_reg_layout_ref *ref,
                                 nv_descriptor *out, nv_diag *d);
-
-/* What a fetch is for: selects the status codes of its failures. */
-typedef enum nv_reg_fetch_kind {
-  /* NV_E_CONTENT_TOO_LARGE, NV_E_CONTENT_DIGEST_MISMATCH,
-   * NV_E_ARTIFACT_NOT_FOUND, NV_E_OCI_LAYOUT_INVALID (not a regular file),
-   * NV_E_IO, NV_E_DIGEST_FORMAT / NV_E_DIGEST_UNSUPPORTED */
-  NV_REG_FETCH_CONTENT = 0,
-  /* NV_E_SIG_MANIFEST_TOO_LARGE, NV_E_SIG_DIGEST_MISMATCH, and
-   * NV_E_SIG_FETCH_FAILED for everything else */
-  NV_REG_FETCH_SIG_MANIFEST = 1,
-  /* NV_E_SIG_BLOB_TOO_LARGE, NV_E_SIG_DIGEST_MISMATCH, NV_E_SIG_FETCH_FAILED */
-  NV_REG_FETCH_SIG_BLOB = 2
-} nv_reg_fetch_kind;
 
 /* Read the blob `desc` names. In this order: the digest is validated; the
  * descriptor's size must be <= max_bytes (too-large code, before any file

@@ -22,7 +22,7 @@
 #include "base/nv_digest.h"
 #include "base/nv_limits.h"
 #include "base/nv_text.h"
-#include "registry/nv_reg_layout.h"
+#include "registry/nv_reg_source.h"
 #include "verify/nv_vfy_context.h"
 #include "verify/nv_vfy_pipeline.h"
 #include "verify/nv_vfy_result.h"
@@ -393,8 +393,8 @@ NV_API nv_status nv_verify_blob(nv_ctx *ctx, const nv_trust_policy *policy,
 
 /* Fetch and check one signature manifest and its envelope, then verify.
  * A retrieval failure is recorded as the signature's failure. */
-static nv_status try_signature(session *s, const nv_reg_layout *l,
-                               const nv_reg_sig_candidate *c, const nv_descriptor *subject)
+static nv_status try_signature(session *s, nv_reg_source *src, const nv_reg_sig_candidate *c,
+                               const nv_descriptor *subject)
 {
   nv_diag *d = s->d;
   const char *mdigest = c->desc.digest;
@@ -411,13 +411,13 @@ static nv_status try_signature(session *s, const nv_reg_layout *l,
   nv_reg_sig_manifest_init(&sm);
   nv_status rc = nv_reg_sig_manifest_check_descriptor(&c->desc, d);
   if (rc == NV_OK)
-    rc = nv_reg_layout_fetch(l, &c->desc, NV_LIMIT_MANIFEST_BYTES, NV_REG_FETCH_SIG_MANIFEST,
-                             &mbytes, &mlen, d);
+    rc = src->ops->fetch(src, &c->desc, NV_LIMIT_MANIFEST_BYTES, NV_REG_FETCH_SIG_MANIFEST,
+                         &mbytes, &mlen, d);
   if (rc == NV_OK)
     rc = nv_reg_sig_manifest_parse(&c->desc, mbytes, mlen, subject, 0, &sm, d);
   if (rc == NV_OK)
-    rc = nv_reg_layout_fetch(l, sm.envelope, NV_LIMIT_ENVELOPE_BYTES, NV_REG_FETCH_SIG_BLOB,
-                             &env, &elen, d);
+    rc = src->ops->fetch(src, sm.envelope, NV_LIMIT_ENVELOPE_BYTES, NV_REG_FETCH_SIG_BLOB, &env,
+                         &elen, d);
   if (rc == NV_OK) {
     rc = verify_one(s, mdigest, sm.envelope_media_type, env, elen);
   } else if (rc != NV_E_NOMEM) {
@@ -453,60 +453,61 @@ static nv_status all_failed(session *s, const nv_reg_sig_list *list, const char 
                      s->result->sig_count, what, nv_status_name(last->r.status), last->r.message);
 }
 
-static nv_status verify_layout(session *s, const nv_trust_policy *policy, const char *reference)
+/* Resolve the artifact of `src`, list its signatures and try them in
+ * order until one passes or the attempt limit is reached. */
+static nv_status verify_source(session *s, nv_reg_source *src, const char *reference)
 {
   nv_diag *d = s->d;
-  nv_reg_layout_ref ref;
-  nv_reg_layout *l = NULL;
   nv_descriptor subject;
   nv_descriptor_init(&subject);
   nv_reg_sig_list list;
   nv_reg_sig_list_init(&list, s->opts->max_signatures);
-  char *scoped = NULL;
-  const nv_pol_statement *stmt = NULL;
-  nv_status rc = nv_reg_layout_ref_parse(reference, &ref, d);
-  if (rc != NV_OK)
-    goto out;
-  /* The statement first: a skip level needs no layout at all. The scope
-   * stands for the repository; the digest, unknown yet for a tag, does
-   * not take part in the selection. */
-  size_t n = strlen(s->opts->layout_scope) + sizeof("@sha256:");
-  if ((scoped = malloc(n)) == NULL) {
-    rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
-    goto out;
+  nv_status rc = src->ops->resolve(src, &subject, d);
+  if (rc == NV_OK)
+    rc = nv_vfy_result_set_digest(s->result, subject.digest, d);
+  if (rc == NV_OK && src->tag != NULL)
+    rc = nv_vfy_result_warn(s->result, d,
+                            "tag \"%s\" resolved to %s: tags are mutable, refer to the "
+                            "artifact by digest (%s@%s)",
+                            src->tag, subject.digest, src->name, subject.digest);
+  if (rc == NV_OK)
+    rc = src->ops->list_signatures(src, &subject, &list, d);
+  if (rc == NV_OK) {
+    s->in.target = &subject;
+    rc = NV_E_NO_SIGNATURES;
+    for (size_t i = 0; i < list.count && rc != NV_OK && rc != NV_E_NOMEM; i++) {
+      nv_diag_clear(d);
+      rc = try_signature(s, src, &list.items[i], &subject);
+    }
+    if (rc != NV_OK && rc != NV_E_NOMEM)
+      rc = all_failed(s, &list, reference);
+    s->in.target = NULL;
   }
-  snprintf(scoped, n, "%s@sha256:", s->opts->layout_scope);
-  if ((rc = nv_pol_select_oci(policy->doc, scoped, &stmt, d)) != NV_OK)
-    goto out;
-  if (!use_statement(s, stmt, &rc))
-    goto out;
-  if ((rc = nv_reg_layout_open(ref.path, &l, d)) != NV_OK ||
-      (rc = nv_reg_layout_resolve(l, &ref, &subject, d)) != NV_OK ||
-      (rc = nv_vfy_result_set_digest(s->result, subject.digest, d)) != NV_OK)
-    goto out;
-  if (ref.tag != NULL &&
-      (rc = nv_vfy_result_warn(s->result, d,
-                               "tag \"%s\" resolved to %s: tags are mutable, refer to the "
-                               "artifact by digest (%s@%s)",
-                               ref.tag, subject.digest, ref.path, subject.digest)) != NV_OK)
-    goto out;
-  if ((rc = nv_reg_layout_list_signatures(l, &subject, &list, d)) != NV_OK)
-    goto out;
-  s->in.target = &subject;
-  rc = NV_E_NO_SIGNATURES;
-  for (size_t i = 0; i < list.count; i++) {
-    nv_diag_clear(d);
-    rc = try_signature(s, l, &list.items[i], &subject);
-    if (rc == NV_OK || rc == NV_E_NOMEM)
-      goto out;
-  }
-  rc = all_failed(s, &list, reference);
-out:
-  free(scoped);
   nv_reg_sig_list_free(&list);
   nv_descriptor_free(&subject);
-  nv_reg_layout_close(l);
-  nv_reg_layout_ref_free(&ref);
+  return rc;
+}
+
+/* An OCI image layout: the statement is selected for the caller's scope
+ * (the digest, unknown yet for a tag, does not take part in the
+ * selection), so a skip level needs no layout at all. */
+static nv_status verify_layout(session *s, const nv_trust_policy *policy, const char *reference)
+{
+  nv_diag *d = s->d;
+  const nv_pol_statement *stmt = NULL;
+  nv_reg_source *src = NULL;
+  size_t n = strlen(s->opts->layout_scope) + sizeof("@sha256:");
+  char *selector = malloc(n);
+  if (selector == NULL)
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  snprintf(selector, n, "%s@sha256:", s->opts->layout_scope);
+  nv_status rc = nv_pol_select_oci(policy->doc, selector, &stmt, d);
+  free(selector);
+  if (rc != NV_OK || !use_statement(s, stmt, &rc))
+    return rc;
+  if ((rc = nv_reg_source_open_layout(reference, &src, d)) == NV_OK)
+    rc = verify_source(s, src, reference);
+  nv_reg_source_close(src);
   return rc;
 }
 
