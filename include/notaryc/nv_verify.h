@@ -120,8 +120,9 @@ NV_API nv_status nv_verify_envelope(nv_ctx *ctx, const nv_trust_policy *policy,
 
 /*
  * Reads the next bytes of a blob into buf (at most `cap`); *got = 0 marks
- * the end. Any status other than NV_OK aborts the verification (reported
- * as NV_E_IO with a message naming the callback).
+ * the end. Any status other than NV_OK stops the blob's signature: it
+ * fails with NV_E_IO (a message names the callback's status) and the
+ * verification returns NV_E_VERIFICATION_FAILED.
  */
 typedef nv_status NV_CALLBACK(nv_read_cb)(void *user_data, uint8_t *buf, size_t cap,
                                           size_t *got);
@@ -153,17 +154,19 @@ NV_API nv_status nv_result_status(const nv_result *result);
 NV_API const char *nv_result_message(const nv_result *result);
 
 /* The reference as given; the digest of the artifact that was verified
- * ("" when it was not resolved; for blobs the signed digest of the blob);
- * the trust policy statement that applied, its level, as written ("" when
- * none applied); the verification time used (Unix seconds). */
+ * ("" when it was not resolved, and for blobs); the name of
+ * the trust policy statement that applied and its level, as written (""
+ * when none applied); the verification time used (Unix seconds). All
+ * strings are owned by the result. */
 NV_API const char *nv_result_reference(const nv_result *result);
 NV_API const char *nv_result_digest(const nv_result *result);
 NV_API const char *nv_result_policy_name(const nv_result *result);
 NV_API const char *nv_result_policy_level(const nv_result *result);
 NV_API int64_t nv_result_verification_time(const nv_result *result);
 
-/* Warnings: a tag that was resolved to a digest, failures only logged
- * under the policy level, signatures beyond the attempt limit ... */
+/* Warnings: a tag that was resolved to a digest, a reference whose digest
+ * differs from the target descriptor, checks that failed but were only
+ * logged under the policy level. */
 NV_API size_t nv_result_warning_count(const nv_result *result);
 NV_API const char *nv_result_warning(const nv_result *result, size_t index);
 
@@ -212,7 +215,8 @@ NV_API const char *nv_signature_check_message(const nv_signature *sig, nv_check 
  * name), "code" (number), "message", "policy" {"name","level"} or null,
  * "verification_time" (RFC 3339), "warnings" [strings], "signatures" [{
  * "manifest_digest", "media_type", "signing_scheme", "signer",
- * "signing_time", "expiry" (RFC 3339 or null), "status", "code", "message",
+ * "signing_time", "expiry" (RFC 3339 or null), "verified" (bool), "status",
+ * "code", "message",
  * "checks" {"integrity"|"authenticity"|"authenticTimestamp"|"expiry"|
  * "revocation": {"action", "outcome" ("passed"|"failed"|"not_run"),
  * "status", "code", "message"}}}].

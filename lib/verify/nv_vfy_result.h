@@ -19,7 +19,7 @@ struct nv_result {
   char *message;
   char *reference;
   char *digest;
-  const char *policy_name;  /* borrowed from the policy statement, "" if none */
+  char *policy_name;        /* the statement's name, "" if none */
   const char *policy_level; /* static, "" if none */
   int64_t time;
   char **warnings;
@@ -37,7 +37,7 @@ nv_result *nv_vfy_result_new(const char *reference, int64_t now);
 
 /* Setters; each returns NV_E_NOMEM (also reported in d) or NV_OK. */
 nv_status nv_vfy_result_set_digest(nv_result *r, const char *digest, nv_diag *d);
-void nv_vfy_result_set_statement(nv_result *r, const nv_pol_statement *stmt);
+nv_status nv_vfy_result_set_statement(nv_result *r, const nv_pol_statement *stmt, nv_diag *d);
 nv_status nv_vfy_result_warn(nv_result *r, nv_diag *d, const char *fmt, ...) NV_PRINTF(3, 4);
 
 /* Append a signature (its pipeline result is copied); *out, if not NULL,

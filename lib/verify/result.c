@@ -29,11 +29,12 @@ nv_result *nv_vfy_result_new(const char *reference, int64_t now)
   r->reference = dup_or_empty(reference);
   r->digest = dup_or_empty(NULL);
   r->message = dup_or_empty(NULL);
-  if (r->reference == NULL || r->digest == NULL || r->message == NULL) {
+  r->policy_name = dup_or_empty(NULL);
+  if (r->reference == NULL || r->digest == NULL || r->message == NULL ||
+      r->policy_name == NULL) {
     nv_result_free(r);
     return NULL;
   }
-  r->policy_name = "";
   r->policy_level = "";
   r->time = now;
   return r;
@@ -54,12 +55,12 @@ nv_status nv_vfy_result_set_digest(nv_result *r, const char *digest, nv_diag *d)
   return replace(&r->digest, digest, d);
 }
 
-void nv_vfy_result_set_statement(nv_result *r, const nv_pol_statement *stmt)
+nv_status nv_vfy_result_set_statement(nv_result *r, const nv_pol_statement *stmt, nv_diag *d)
 {
-  r->policy_name = stmt != NULL ? stmt->name : "";
   r->policy_level = stmt != NULL ? nv_pol_level_name(stmt->level) : "";
   if (r->policy_level == NULL)
     r->policy_level = "";
+  return replace(&r->policy_name, stmt != NULL ? stmt->name : NULL, d);
 }
 
 nv_status nv_vfy_result_warn(nv_result *r, nv_diag *d, const char *fmt, ...)
@@ -180,6 +181,7 @@ NV_API void nv_result_free(nv_result *r)
     free(r->warnings[i]);
   free(r->warnings);
   free(r->message);
+  free(r->policy_name);
   free(r->reference);
   free(r->digest);
   free(r);

@@ -212,7 +212,8 @@ static bool use_statement(session *s, const nv_pol_statement *stmt, nv_status *r
 {
   s->stmt = stmt;
   s->in.stmt = stmt;
-  nv_vfy_result_set_statement(s->result, stmt);
+  if ((*rc = nv_vfy_result_set_statement(s->result, stmt, s->d)) != NV_OK)
+    return false;
   if (stmt->level != NV_POL_LEVEL_SKIP)
     return true;
   *rc = nv_diag_set(s->d, NV_E_SKIPPED,
