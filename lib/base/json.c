@@ -161,6 +161,20 @@ static nv_status unexpected(scanner *s, const char *expected)
                      doc_name(s->what), expected, (char)c, s->pos);
 }
 
+/* Does any of the 8 bytes of `w` need a closer look inside a string: a
+ * quote, a backslash, a control character (< 0x20) or a non-ASCII byte?
+ * (The classic "has a zero byte" / "has a byte less than n" word tricks:
+ * exact for "is there any such byte", which is all that is asked.) */
+static bool word_has_special(uint64_t w)
+{
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  uint64_t zero_quote = (quote - ones) & ~quote;
+  uint64_t zero_backslash = (backslash - ones) & ~backslash;
+  uint64_t control = (w - ones * 0x20) & ~w;
+  return ((zero_quote | zero_backslash | control) & highs) != 0 || (w & highs) != 0;
+}
+
 /* A string token; s->pos is at the opening quote. */
 static nv_status scan_string(scanner *s)
 {
@@ -168,6 +182,14 @@ static nv_status scan_string(scanner *s)
   size_t start = s->pos;
   size_t i = s->pos + 1;
   for (;;) {
+    /* Plain printable ASCII, eight bytes at a time. */
+    while (s->len - i >= 8) {
+      uint64_t w;
+      memcpy(&w, p + i, sizeof(w));
+      if (word_has_special(w))
+        break;
+      i += 8;
+    }
     if (i >= s->len)
       return nv_diag_set(s->d, NV_E_JSON_SYNTAX, "%s: unterminated string starting at byte %zu",
                          doc_name(s->what), start);

@@ -48,6 +48,7 @@
 #include <stdint.h>
 #include "base/nv_diag.h"
 #include "policy/nv_pol_types.h"
+#include "x509/nv_x509_cache.h"
 #include "x509/nv_x509_certs.h"
 
 #define NV_POL_STORE_MAX_FILES 1000
@@ -110,6 +111,17 @@ nv_status nv_pol_store_load_refs(nv_pol_store *s, const char *x509_dir, const ch
 /* End the build (idempotent). */
 void nv_pol_store_freeze(nv_pol_store *s);
 bool nv_pol_store_frozen(const nv_pol_store *s);
+
+/* The store's certificates indexed for the per-context certificate cache
+ * (nv_x509_cache_set_anchors: an envelope certificate byte-identical to a
+ * store certificate is the store's, never parsed again). The index is
+ * made again by every mutator that adds certificates: each new
+ * certificate gets its SHA-256 remembered, and each named as its own
+ * issuer has its self-signature checked once (one signature verification
+ * per root, when it is loaded). NULL for a store without certificates,
+ * or if indexing failed. Owned by the store; a cache takes its own
+ * reference. */
+nv_x509_anchors *nv_pol_store_anchors(const nv_pol_store *s);
 
 /* The certificates of a named store, in load order (duplicates kept);
  * NULL if the object has no such store. Owned by the store. */

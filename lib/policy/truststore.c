@@ -21,6 +21,7 @@
 
 #include "base/nv_digest.h"
 #include "base/nv_limits.h"
+#include "x509/nv_x509_cache.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_leaf.h"
 #include "x509/nv_x509_store_helpers.h"
@@ -48,6 +49,7 @@ struct nv_pol_store {
   size_t cap;
   size_t total_certs;
   bool frozen;
+  nv_x509_anchors *anchors; /* built by nv_pol_store_freeze, NULL before */
 };
 
 struct nv_pol_certset {
@@ -221,6 +223,27 @@ static nv_status check_room(const nv_pol_store *s, const named_store *tmp, size_
   return NV_OK;
 }
 
+/* Index every certificate of every named store for envelope certificates
+ * to reuse (nv_pol_store_anchors), after each change while the store is
+ * built; what the previous index knew is not computed again. Best effort:
+ * without an index nothing is reused, and nothing else changes. */
+static void refresh_anchors(nv_pol_store *s)
+{
+  X509 **all = calloc(s->total_certs ? s->total_certs : 1, sizeof(*all));
+  nv_x509_anchors *fresh = NULL;
+  if (all != NULL) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+      for (size_t k = 0; k < s->stores[i].certs.count && n < s->total_certs; k++)
+        all[n++] = s->stores[i].certs.items[k];
+    if (nv_x509_anchors_new(all, n, s->anchors, &fresh, NULL) != NV_OK)
+      fresh = NULL;
+    free(all);
+  }
+  nv_x509_anchors_unref(s->anchors);
+  s->anchors = fresh;
+}
+
 /* Move `tmp` into the object: appended to the named store of the same
  * type and name, or as a new named store (also when empty). `tmp` is left
  * empty; on failure the object is unchanged. */
@@ -255,6 +278,7 @@ static nv_status commit(nv_pol_store *s, named_store *tmp, nv_diag *d)
     tmp->hash_cap = 0;
   }
   s->total_certs += n;
+  refresh_anchors(s);
   return NV_OK;
 }
 
@@ -360,6 +384,7 @@ void nv_pol_store_free(nv_pol_store *s)
   for (size_t i = 0; i < s->count; i++)
     ns_free(&s->stores[i]);
   free(s->stores);
+  nv_x509_anchors_unref(s->anchors);
   free(s);
 }
 
@@ -367,6 +392,11 @@ void nv_pol_store_freeze(nv_pol_store *s)
 {
   if (s != NULL)
     s->frozen = true;
+}
+
+nv_x509_anchors *nv_pol_store_anchors(const nv_pol_store *s)
+{
+  return s != NULL ? s->anchors : NULL;
 }
 
 bool nv_pol_store_frozen(const nv_pol_store *s)

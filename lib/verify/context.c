@@ -21,7 +21,22 @@ NV_API nv_status nv_ctx_new(nv_ctx **out)
 
 NV_API void nv_ctx_free(nv_ctx *ctx)
 {
+  if (ctx == NULL)
+    return;
+  nv_x509_cache_free(ctx->cache);
   free(ctx);
+}
+
+nv_x509_cache *nv_vfy_ctx_cache(nv_ctx *ctx, const nv_pol_store *store)
+{
+  if (ctx == NULL)
+    return NULL;
+  if (ctx->cache == NULL &&
+      nv_x509_cache_new(NV_X509_CACHE_DEFAULT_CERTS, NV_X509_CACHE_DEFAULT_CHAINS, &ctx->cache,
+                        NULL) != NV_OK)
+    return NULL;
+  nv_x509_cache_set_anchors(ctx->cache, nv_pol_store_anchors(store));
+  return ctx->cache;
 }
 
 NV_API const char *nv_ctx_last_error(const nv_ctx *ctx)

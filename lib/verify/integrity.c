@@ -1,5 +1,6 @@
 #include "verify/nv_vfy_integrity.h"
 
+#include "x509/nv_x509_cache.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_leaf.h"
 #include "x509/nv_x509_sig.h"
@@ -26,7 +27,11 @@ static nv_status chain_missing(const nv_env *env, nv_diag *d)
                      env->format == NV_ENV_FORMAT_JWS ? "header x5c" : "unprotected label 33");
 }
 
-nv_status nv_vfy_verify_decoded(const nv_env *env, const nv_x509_list *chain, nv_diag *d)
+/* The checks after decoding; `cache` and `key` (may be NULL) let the
+ * chain rules be answered from the cache. */
+static nv_status verify_decoded(const nv_env *env, const nv_x509_list *chain,
+                                nv_x509_cache *cache, const nv_x509_chain_key *chain_key,
+                                nv_diag *d)
 {
   if (env->cert_count == 0 || chain->count == 0)
     return chain_missing(env, d);
@@ -49,11 +54,23 @@ nv_status nv_vfy_verify_decoded(const nv_env *env, const nv_x509_list *chain, nv
                                 d);
   if (rc != NV_OK)
     return rc;
-  return nv_x509_validate_chain(chain->items, chain->count, NV_X509_CODE_SIGNING, d);
+  return nv_x509_cache_validate_chain(cache, chain_key, chain->items, chain->count,
+                                      NV_X509_CODE_SIGNING, d);
+}
+
+nv_status nv_vfy_verify_decoded(const nv_env *env, const nv_x509_list *chain, nv_diag *d)
+{
+  return verify_decoded(env, chain, NULL, NULL, d);
 }
 
 nv_status nv_vfy_check_integrity(const char *media_type, const uint8_t *data, size_t len,
                                  nv_vfy_signed *out, nv_diag *d)
+{
+  return nv_vfy_check_integrity_cached(media_type, data, len, NULL, out, d);
+}
+
+nv_status nv_vfy_check_integrity_cached(const char *media_type, const uint8_t *data, size_t len,
+                                        nv_x509_cache *cache, nv_vfy_signed *out, nv_diag *d)
 {
   nv_vfy_signed_init(out);
   nv_env_format format;
@@ -65,8 +82,10 @@ nv_status nv_vfy_check_integrity(const char *media_type, const uint8_t *data, si
     return rc;
   if (out->env.cert_count == 0)
     return chain_missing(&out->env, d);
-  rc = nv_x509_parse_chain(out->env.certs, out->env.cert_count, &out->chain, d);
+  nv_x509_chain_key key;
+  rc = nv_x509_cache_parse_chain(cache, out->env.certs, out->env.cert_count, &out->chain, &key,
+                                 d);
   if (rc != NV_OK)
     return rc;
-  return nv_vfy_verify_decoded(&out->env, &out->chain, d);
+  return verify_decoded(&out->env, &out->chain, cache, &key, d);
 }

@@ -4,9 +4,18 @@
 
 #include <notaryc/nv_context.h>
 #include "base/nv_diag.h"
+#include "policy/nv_pol_store.h"
+#include "x509/nv_x509_cache.h"
 
 struct nv_ctx {
-  nv_diag diag; /* last error and log hook of this context */
+  nv_diag diag;        /* last error and log hook of this context */
+  nv_x509_cache *cache; /* certificates and chains seen; made on first use */
 };
+
+/* The context's certificate cache for a verification against `store`
+ * (its anchors are used; NULL: none). Made on first use; NULL if it cannot
+ * be made (verification then runs without a cache). Pass it in
+ * nv_vfy_inputs.cache. */
+nv_x509_cache *nv_vfy_ctx_cache(nv_ctx *ctx, const nv_pol_store *store);
 
 #endif /* NV_VERIFY_CONTEXT_H */

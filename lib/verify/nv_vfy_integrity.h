@@ -8,6 +8,7 @@
 #define NV_VERIFY_INTEGRITY_H
 
 #include "envelope/nv_env.h"
+#include "x509/nv_x509_cache.h"
 #include "x509/nv_x509_certs.h"
 
 typedef struct nv_vfy_signed {
@@ -23,6 +24,15 @@ void nv_vfy_signed_free(nv_vfy_signed *s);
  * partly filled result helps to explain the failure). */
 nv_status nv_vfy_check_integrity(const char *media_type, const uint8_t *data, size_t len,
                                  nv_vfy_signed *out, nv_diag *d);
+
+/* The same through a per-context certificate cache (NULL: none, as
+ * above): envelope certificates already seen are not parsed again, a
+ * certificate byte-identical to one of the cache's trust-store anchors is
+ * the anchor's, and a chain that passed the chain rules before passes
+ * without running them. Results and errors are those of the uncached
+ * step. */
+nv_status nv_vfy_check_integrity_cached(const char *media_type, const uint8_t *data, size_t len,
+                                        nv_x509_cache *cache, nv_vfy_signed *out, nv_diag *d);
 
 /* The checks after decoding: chain present, leaf key decides the algorithm,
  * signature, chain rules. For envelopes decoded earlier (the public

@@ -79,6 +79,7 @@ typedef struct nv_vfy_inputs {
   const char *const *metadata_keys; /* user metadata the payload must carry */
   const char *const *metadata_values;
   size_t metadata_count;
+  nv_x509_cache *cache;  /* per-context certificate cache, may be NULL */
 } nv_vfy_inputs;
 
 /* Run the pipeline. `out` is always filled. Returns out->status (NV_OK

@@ -255,7 +255,7 @@ nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, si
     ld.log_user_data = d->log_user_data;
   }
   nv_vfy_signed s;
-  nv_status rc = nv_vfy_check_integrity(media_type, env, len, &s, &ld);
+  nv_status rc = nv_vfy_check_integrity_cached(media_type, env, len, in->cache, &s, &ld);
   out->scheme = s.env.scheme;
   out->has_signing_time = s.env.has_signing_time || s.env.has_authentic_signing_time;
   out->signing_time =

@@ -41,11 +41,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "x509/nv_x509_parse.h"
 #include "x509/nv_x509_sig.h"
 
-/* Longest chain accepted. Real code-signing and TSA chains have 2-5
- * certificates. */
-#define MAX_CHAIN_LEN 32
+/* Longest chain accepted (NV_X509_MAX_CHAIN_LEN). */
+#define MAX_CHAIN_LEN NV_X509_MAX_CHAIN_LEN
 
 /* Subject text sizes: a plain subject, and the same in Go %q quotes
  * (every byte may double, plus quotes). Two quoted subjects plus the
@@ -456,7 +456,7 @@ static sig_check check_signature(X509 *cert, X509 *signer, sig_mode mode)
   default:
     return SIG_ALG_UNSUPPORTED;
   }
-  EVP_PKEY *key = X509_get0_pubkey(signer);
+  EVP_PKEY *key = nv_x509_pubkey(signer);
   if (key == NULL) {
     ERR_clear_error();
     return SIG_KEY_UNSUPPORTED;
@@ -500,14 +500,14 @@ static const char *sig_check_text(sig_check r, X509 *cert, X509 *signer, char *b
     snprintf(buf, size,
              "x509: signature algorithm specifies an %s public key, but have public key of "
              "type %s",
-             key_family(key_type), go_key_type(X509_get0_pubkey(signer)));
+             key_family(key_type), go_key_type(nv_x509_pubkey(signer)));
     ERR_clear_error();
     return buf;
   }
   case SIG_OK:
     return "ok";
   case SIG_BAD: {
-    EVP_PKEY *key = X509_get0_pubkey(signer);
+    EVP_PKEY *key = nv_x509_pubkey(signer);
     int type = key != NULL ? EVP_PKEY_get_base_id(key) : EVP_PKEY_NONE;
     ERR_clear_error();
     if (type == EVP_PKEY_RSA)
@@ -554,7 +554,7 @@ static nv_status validate_leaf_key(X509 *cert, const char *q, nv_diag *d)
   nv_diag kd;
   nv_diag_init(&kd);
   nv_sig_alg alg = NV_SIG_NONE;
-  EVP_PKEY *key = X509_get0_pubkey(cert);
+  EVP_PKEY *key = nv_x509_pubkey(cert);
   ERR_clear_error();
   nv_status rc = nv_x509_key_alg(key, &alg, &kd);
   if (rc != NV_OK)
@@ -800,8 +800,21 @@ static nv_status validate_single(X509 *cert, nv_x509_purpose purpose, nv_diag *d
   return rc == NV_OK ? NV_OK : wrap_self_signed(rc, d);
 }
 
+bool nv_x509_root_rules_ok(X509 *cert)
+{
+  return cert != NULL && check_not_weak(cert, NULL) == NV_OK &&
+         check_signature(cert, cert, MODE_ISSUED_FROM) == SIG_OK &&
+         subject_is_issuer_of(cert, cert);
+}
+
 nv_status nv_x509_validate_chain(X509 *const *chain, size_t count, nv_x509_purpose purpose,
                                  nv_diag *d)
+{
+  return nv_x509_validate_chain_ex(chain, count, purpose, false, d);
+}
+
+nv_status nv_x509_validate_chain_ex(X509 *const *chain, size_t count, nv_x509_purpose purpose,
+                                    bool root_checked, nv_diag *d)
 {
   if (!valid_purpose(purpose) || (chain == NULL && count > 0))
     return nv_diag_set(d, NV_E_INVALID_ARG, "nv_x509_validate_chain: invalid argument");
@@ -825,7 +838,9 @@ nv_status nv_x509_validate_chain(X509 *const *chain, size_t count, nv_x509_purpo
     nv_status rc = check_not_weak(cert, d);
     if (rc != NV_OK)
       return rc;
-    if (i == count - 1) {
+    if (i == count - 1 && root_checked) {
+      /* nv_x509_root_rules_ok() passed for this very certificate */
+    } else if (i == count - 1) {
       sig_check r = check_signature(cert, cert, MODE_ISSUED_FROM);
       if (r != SIG_OK)
         return nv_diag_set(d, NV_E_CHAIN_ROOT_NOT_SELF_SIGNED,
@@ -942,7 +957,7 @@ static const char *go_parse_problem(X509 *cert)
     return "x509: malformed public key";
   int knid = OBJ_obj2nid(kalg);
   if (knid == NID_rsaEncryption || knid == NID_X9_62_id_ecPublicKey || knid == NID_ED25519) {
-    EVP_PKEY *key = X509_get0_pubkey(cert);
+    EVP_PKEY *key = nv_x509_pubkey(cert);
     ERR_clear_error();
     if (key == NULL)
       return "x509: malformed public key";
@@ -959,6 +974,33 @@ static nv_status parse_failure(size_t index, const char *reason, nv_diag *d)
     return nv_diag_set(d, NV_E_LEAF_CERT_MALFORMED, "malformed leaf certificate");
   return nv_diag_set(d, NV_E_CERT_PARSE, "certificate %zu of the chain is malformed: %s",
                      index + 1, reason);
+}
+
+bool nv_x509_go_parse_ok(X509 *cert)
+{
+  return cert != NULL && go_parse_problem(cert) == NULL;
+}
+
+nv_status nv_x509_parse_chain_cert(const nv_buf *b, size_t index, X509 **out, nv_diag *d)
+{
+  *out = NULL;
+  if (b == NULL || b->data == NULL || b->len == 0 || b->len > (size_t)LONG_MAX)
+    return parse_failure(index, "x509: malformed certificate", d);
+  size_t used = 0;
+  X509 *cert = nv_x509_d2i(b->data, b->len, &used);
+  if (cert == NULL)
+    return parse_failure(index, "x509: malformed certificate", d);
+  if (used != b->len) {
+    X509_free(cert);
+    return parse_failure(index, "x509: trailing data", d);
+  }
+  const char *problem = go_parse_problem(cert);
+  if (problem != NULL) {
+    X509_free(cert);
+    return parse_failure(index, problem, d);
+  }
+  *out = cert;
+  return NV_OK;
 }
 
 nv_status nv_x509_parse_chain(const nv_buf *ders, size_t count, nv_x509_list *out, nv_diag *d)
@@ -984,30 +1026,10 @@ nv_status nv_x509_parse_chain(const nv_buf *ders, size_t count, nv_x509_list *ou
   size_t mark = out->count;
   nv_status rc = NV_OK;
   for (size_t i = 0; i < count && rc == NV_OK; i++) {
-    const nv_buf *b = &ders[i];
-    if (b->data == NULL || b->len == 0 || b->len > (size_t)LONG_MAX) {
-      rc = parse_failure(i, "x509: malformed certificate", d);
-      break;
-    }
-    const unsigned char *p = b->data;
-    X509 *cert = d2i_X509(NULL, &p, (long)b->len);
-    if (cert == NULL) {
-      ERR_clear_error();
-      rc = parse_failure(i, "x509: malformed certificate", d);
-      break;
-    }
-    if (p != b->data + b->len) {
-      X509_free(cert);
-      rc = parse_failure(i, "x509: trailing data", d);
-      break;
-    }
-    const char *problem = go_parse_problem(cert);
-    if (problem != NULL) {
-      X509_free(cert);
-      rc = parse_failure(i, problem, d);
-      break;
-    }
-    out->items[out->count++] = cert;
+    X509 *cert = NULL;
+    rc = nv_x509_parse_chain_cert(&ders[i], i, &cert, d);
+    if (rc == NV_OK)
+      out->items[out->count++] = cert;
   }
   if (rc != NV_OK)
     while (out->count > mark)

@@ -5,13 +5,17 @@
 #include <openssl/x509.h>
 #include <string.h>
 
+#include "x509/nv_x509_parse.h"
+
 const EVP_PKEY *nv_x509_leaf_key(X509 *cert)
 {
-  return X509_get0_pubkey(cert);
+  return nv_x509_pubkey(cert);
 }
 
 nv_status nv_x509_cert_sha256(X509 *cert, uint8_t out[32], nv_diag *d)
 {
+  if (nv_x509_sha256_memo(cert, out))
+    return NV_OK;
   unsigned int len = 0;
   if (X509_digest(cert, EVP_sha256(), out, &len) != 1 || len != 32) {
     ERR_clear_error();

@@ -14,10 +14,22 @@
 #include "base/nv_buf.h"
 #include "x509/nv_x509_certs.h"
 
+/* Longest chain accepted. Real code-signing and TSA chains have 2-5
+ * certificates. */
+#define NV_X509_MAX_CHAIN_LEN 32
+
 /* Parse DER certificates, leaf first. The first one failing is
  * NV_E_LEAF_CERT_MALFORMED ("malformed leaf certificate"), any other
  * NV_E_CERT_PARSE; trailing bytes after a certificate are an error. */
 nv_status nv_x509_parse_chain(const nv_buf *ders, size_t count, nv_x509_list *out, nv_diag *d);
+
+/* One certificate of such a chain, at position `index` (0: the leaf, for
+ * the error code), with every check and message of nv_x509_parse_chain. */
+nv_status nv_x509_parse_chain_cert(const nv_buf *der, size_t index, X509 **out, nv_diag *d);
+
+/* The parser rules nv_x509_parse_chain adds to d2i_X509 (those Go's
+ * crypto/x509 enforces) hold for this certificate. */
+bool nv_x509_go_parse_ok(X509 *cert);
 
 typedef enum nv_x509_purpose {
   NV_X509_CODE_SIGNING = 0,
@@ -29,6 +41,20 @@ typedef enum nv_x509_purpose {
  * naming the certificate's subject and the rule. */
 nv_status nv_x509_validate_chain(X509 *const *chain, size_t count, nv_x509_purpose purpose,
                                  nv_diag *d);
+
+/* The same, where the caller knows that the last certificate (of a chain
+ * of two or more) passed nv_x509_root_rules_ok(): its self-signature is
+ * not verified again. */
+nv_status nv_x509_validate_chain_ex(X509 *const *chain, size_t count, nv_x509_purpose purpose,
+                                    bool root_checked, nv_diag *d);
+
+/* The rules nv_x509_validate_chain applies to the root (the last
+ * certificate of a chain of two or more) apart from the CA rules: no weak
+ * signature algorithm, self-signed under Go's CheckSignatureFrom (CA
+ * basic constraints and key usage, signature verified with its own key)
+ * and raw subject == raw issuer. A pure function of the certificate's
+ * bytes, so its answer may be remembered with them (trust stores). */
+bool nv_x509_root_rules_ok(X509 *cert);
 
 /* The single-certificate rules, exposed for the conformance runner and
  * for trust stores: a leaf, and a CA certificate that has

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "x509/nv_x509_chain.h"
+#include "x509/nv_x509_parse.h"
 
 /* Room for a printed name in messages. */
 #define NAME_TEXT_MAX 256
@@ -118,7 +119,7 @@ static const char *insecure_alg_name(X509 *cert)
 
 static const char *verification_error(X509 *cert)
 {
-  EVP_PKEY *key = X509_get0_pubkey(cert);
+  EVP_PKEY *key = nv_x509_pubkey(cert);
   int type = key != NULL ? EVP_PKEY_get_base_id(key) : EVP_PKEY_NONE;
   ERR_clear_error();
   if (type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS)
@@ -145,7 +146,7 @@ bool nv_x509_is_root_ca(X509 *cert, char *why, size_t why_size)
     snprintf(reason, sizeof(reason), "x509: cannot verify signature: insecure algorithm %s",
              weak);
   } else {
-    EVP_PKEY *key = X509_get0_pubkey(cert);
+    EVP_PKEY *key = nv_x509_pubkey(cert);
     int verified = key != NULL ? X509_verify(cert, key) : 0;
     ERR_clear_error();
     if (verified != 1) {

@@ -6,6 +6,21 @@
  * with the fixture's own key (EVP_DigestVerify, key already parsed).
  *
  *   nv-bench FIXTURES_DIR [--iterations N]
+ *
+ * Per fixture (RSA-3072 / EC P-256 x JWS / COSE):
+ *   decode_*        the envelope decoder alone
+ *   integrity_*     the integrity step from bytes, nothing cached
+ *   verify_*        nv_vfy_verify_signature (integrity, authenticity with
+ *                   the fixtures' trust store and statement, expiry,
+ *                   timestamp validity, payload; revocation skipped as the
+ *                   statement says) with one certificate cache reused
+ *                   across iterations (warm: a long-running verifier that
+ *                   sees the same signer again)
+ *   verify_*_cold   the same with a new cache every iteration (only the
+ *                   trust store, built once, is shared)
+ *   api_verify_*    the public nv_verify_envelope with one context reused
+ *                   (it creates its own per-call state; its result object
+ *                   is built and freed each time)
  */
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -15,9 +30,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <notaryc/nv_global.h>
+#include <notaryc/nv_trust.h>
+#include <notaryc/nv_verify.h>
 #include "base/nv_buf.h"
+#include "base/nv_descriptor.h"
+#include "base/nv_json.h"
 #include "envelope/nv_env.h"
+#include "policy/nv_pol_policy.h"
+#include "policy/nv_pol_store.h"
 #include "verify/nv_vfy_integrity.h"
+#include "verify/nv_vfy_pipeline.h"
+#include "x509/nv_x509_cache.h"
 
 static int iterations = 1000;
 
@@ -154,6 +178,134 @@ static int run_decode(void *p)
   return rc == NV_OK ? 0 : -1;
 }
 
+/* ---- the whole per-signature pipeline ---- */
+
+struct verify_arg {
+  const char *media_type;
+  const nv_buf *data;
+  nv_vfy_inputs in;
+  nv_pol_store *store;    /* built once, shared by every iteration */
+  nv_pol_certset *trusted;
+  nv_x509_cache *cache;   /* the warm cases' */
+  int cold;
+};
+
+static nv_status bench_trusted(void *user, nv_pol_store_type type, const nv_pol_certset **out,
+                               nv_diag *d)
+{
+  (void)d;
+  const struct verify_arg *a = user;
+  *out = type == NV_POL_STORE_CA ? a->trusted : NULL;
+  return NV_OK;
+}
+
+static int run_verify(void *p)
+{
+  struct verify_arg *a = p;
+  nv_x509_cache *cache = a->cache;
+  if (a->cold) {
+    if (nv_x509_cache_new(0, 0, &cache, NULL) != NV_OK)
+      return -1;
+    nv_x509_cache_set_anchors(cache, nv_pol_store_anchors(a->store));
+  }
+  a->in.cache = cache;
+  nv_vfy_sig_result r;
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_status rc =
+      nv_vfy_verify_signature(a->media_type, a->data->data, a->data->len, &a->in, &r, &d);
+  if (a->cold)
+    nv_x509_cache_free(cache);
+  if (rc != NV_OK)
+    fprintf(stderr, "nv-bench: verification failed: %s\n", d.msg);
+  return rc == NV_OK ? 0 : -1;
+}
+
+/* The fixtures' trust policy, store and target, for the pipeline cases. */
+struct fixture_trust {
+  nv_pol_doc *doc;
+  nv_pol_store *store;
+  nv_descriptor target;
+};
+
+static int load_trust(const char *fixtures, struct fixture_trust *t)
+{
+  memset(t, 0, sizeof(*t));
+  nv_descriptor_init(&t->target);
+  char path[4200];
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_buf bytes;
+  nv_json *j = NULL;
+  snprintf(path, sizeof(path), "%s/trustpolicy.json", fixtures);
+  if (nv_pol_load_file(NV_POL_DOC_OCI, path, &t->doc, &d) != NV_OK ||
+      nv_pol_store_new(&t->store, &d) != NV_OK)
+    goto fail;
+  snprintf(path, sizeof(path), "%s/truststore/x509", fixtures);
+  for (size_t i = 0; i < t->doc->count; i++) {
+    const nv_pol_statement *st = &t->doc->statements[i];
+    for (size_t k = 0; k < st->store_count; k++) {
+      const char *ref = st->stores[k].raw;
+      if (nv_pol_store_load_refs(t->store, path, &ref, 1, NV_POL_STORE_CA, &d) != NV_OK)
+        goto fail;
+    }
+  }
+  nv_pol_store_freeze(t->store);
+  if (slurp(fixtures, "artifact-descriptor.json", &bytes) != 0)
+    return -1;
+  nv_status rc = nv_json_parse(bytes.data, bytes.len, bytes.len, "descriptor", &j, &d);
+  if (rc == NV_OK)
+    rc = nv_descriptor_from_json(j, &t->target, &d);
+  nv_json_free(j);
+  nv_buf_free(&bytes);
+  if (rc == NV_OK)
+    return 0;
+fail:
+  fprintf(stderr, "nv-bench: cannot load the fixtures' trust policy or store: %s\n", d.msg);
+  return -1;
+}
+
+static const nv_pol_statement *statement_for(const struct fixture_trust *t, const char *key)
+{
+  char name[64];
+  snprintf(name, sizeof(name), "bench-%s", key);
+  for (size_t i = 0; i < t->doc->count; i++)
+    if (strcmp(t->doc->statements[i].name, name) == 0)
+      return &t->doc->statements[i];
+  return NULL;
+}
+
+/* ---- the public API ---- */
+
+struct api_arg {
+  nv_ctx *ctx;
+  const nv_trust_policy *policy;
+  const nv_truststore *store;
+  char reference[256];
+  const nv_descriptor *target;
+  const char *media_type;
+  const nv_buf *data;
+};
+
+static int run_api(void *p)
+{
+  struct api_arg *a = p;
+  nv_result *res = NULL;
+  nv_status rc = nv_verify_envelope(a->ctx, a->policy, a->store, a->reference,
+                                    a->target->media_type, a->target->digest, a->target->size,
+                                    a->media_type, a->data->data, a->data->len, NULL, &res);
+  if (rc != NV_OK)
+    fprintf(stderr, "nv-bench: nv_verify_envelope failed: %s\n", nv_ctx_last_error(a->ctx));
+  nv_result_free(res);
+  return rc == NV_OK ? 0 : -1;
+}
+
+static void report(const char *what, const char *suffix, double us, double floor_rsa)
+{
+  if (us >= 0)
+    printf("BENCH %s_%s %.1f us %.2f units\n", what, suffix, us, us / floor_rsa);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -219,6 +371,27 @@ int main(int argc, char **argv)
     {"ecp256", "signature.jws", "application/jose+json", "ecp256_jws"},
     {"ecp256", "signature.cose", "application/cose", "ecp256_cose"},
   };
+  struct fixture_trust trust;
+  if (load_trust(fixtures, &trust) != 0)
+    return 1;
+  /* The public API's own objects, from the same files. */
+  nv_ctx *ctx = NULL;
+  nv_trust_policy *policy = NULL;
+  nv_truststore *store = NULL;
+  char path[4200];
+  snprintf(path, sizeof(path), "%s/trustpolicy.json", fixtures);
+  if (nv_global_init(NV_INIT_NO_CURL) != NV_OK || nv_ctx_new(&ctx) != NV_OK ||
+      nv_trust_policy_load(ctx, NV_POLICY_OCI, path, &policy) != NV_OK ||
+      nv_truststore_new(ctx, &store) != NV_OK) {
+    fprintf(stderr, "nv-bench: cannot set up the public API: %s\n", nv_ctx_last_error(ctx));
+    return 1;
+  }
+  snprintf(path, sizeof(path), "%s/truststore", fixtures);
+  if (nv_truststore_load_for_policy(ctx, store, path, policy) != NV_OK) {
+    fprintf(stderr, "nv-bench: cannot load the trust store: %s\n", nv_ctx_last_error(ctx));
+    return 1;
+  }
+
   int failed = 0;
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     snprintf(dir, sizeof(dir), "%s/%s", fixtures, cases[i].key);
@@ -227,13 +400,55 @@ int main(int argc, char **argv)
       return 1;
     double dec = median_us(run_decode, &a);
     double integ = median_us(run_integrity, &a);
-    if (dec < 0 || integ < 0) {
-      failed = 1;
-    } else {
-      printf("BENCH decode_%s %.1f us %.2f units\n", cases[i].suffix, dec, dec / floor_rsa);
-      printf("BENCH integrity_%s %.1f us %.2f units\n", cases[i].suffix, integ, integ / floor_rsa);
+
+    struct verify_arg v;
+    memset(&v, 0, sizeof(v));
+    v.media_type = cases[i].media_type;
+    v.data = &a.data;
+    v.store = trust.store;
+    v.in.stmt = statement_for(&trust, cases[i].key);
+    v.in.trusted = bench_trusted;
+    v.in.trusted_user = &v;
+    v.in.now = (int64_t)time(NULL);
+    v.in.target = &trust.target;
+    double warm = -1, cold = -1;
+    const char *refs[8];
+    size_t nrefs = 0;
+    for (size_t k = 0; v.in.stmt != NULL && k < v.in.stmt->store_count && k < 8; k++)
+      refs[nrefs++] = v.in.stmt->stores[k].raw;
+    if (v.in.stmt != NULL &&
+        nv_pol_store_select(trust.store, refs, nrefs, NV_POL_STORE_CA, &v.trusted, NULL) == NV_OK &&
+        nv_x509_cache_new(0, 0, &v.cache, NULL) == NV_OK) {
+      nv_x509_cache_set_anchors(v.cache, nv_pol_store_anchors(trust.store));
+      warm = median_us(run_verify, &v);
+      v.cold = 1;
+      cold = median_us(run_verify, &v);
     }
+    nv_x509_cache_free(v.cache);
+    nv_pol_certset_free(v.trusted);
+
+    struct api_arg api = {ctx, policy, store, "", &trust.target, cases[i].media_type, &a.data};
+    snprintf(api.reference, sizeof(api.reference),
+             "localhost:5000/notary-bench/net-monitor-%s@%s", cases[i].key, trust.target.digest);
+    double pub = median_us(run_api, &api);
+
+    if (dec < 0 || integ < 0 || warm < 0 || cold < 0 || pub < 0)
+      failed = 1;
+    report("decode", cases[i].suffix, dec, floor_rsa);
+    report("integrity", cases[i].suffix, integ, floor_rsa);
+    char name[64];
+    snprintf(name, sizeof(name), "%s_cold", cases[i].suffix);
+    report("verify", cases[i].suffix, warm, floor_rsa);
+    report("verify", name, cold, floor_rsa);
+    report("api_verify", cases[i].suffix, pub, floor_rsa);
     nv_buf_free(&a.data);
   }
+  nv_truststore_free(store);
+  nv_trust_policy_free(policy);
+  nv_ctx_free(ctx);
+  nv_global_cleanup();
+  nv_pol_store_free(trust.store);
+  nv_pol_doc_free(trust.doc);
+  nv_descriptor_free(&trust.target);
   return failed;
 }

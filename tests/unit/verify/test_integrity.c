@@ -12,7 +12,10 @@
  *  - the reference vectors of notation-go (mock envelopes and timestamped
  *    envelopes);
  *  - nv_vfy_verify_decoded on decoded envelopes with the chain taken away or
- *    swapped; unsupported media types; truncated and bit-flipped envelopes.
+ *    swapped; unsupported media types; truncated and bit-flipped envelopes;
+ *  - the same step through a per-context certificate cache: no answer
+ *    changes, a cached chain still fails the later time checks, and an
+ *    envelope root identical to a trust-store certificate is the store's.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/nv_pol_policy.h"
+#include "policy/nv_pol_store.h"
 #include "verify/nv_vfy_integrity.h"
+#include "verify/nv_vfy_pipeline.h"
+#include "x509/nv_x509_cache.h"
 
 #define MT_JWS "application/jose+json"
 #define MT_COSE "application/cose"
@@ -551,6 +558,186 @@ static void signed_free_is_safe(void **state)
   nv_vfy_signed_free(NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* through the per-context certificate cache                           */
+
+/* The integrity step through `cache` gives what it gives without one:
+ * the same status, message and chain length. */
+static void expect_same_as_uncached(const char *what, const char *mt, const bytes *b,
+                                    nv_x509_cache *cache)
+{
+  nv_vfy_signed plain, cached;
+  nv_diag d1, d2;
+  nv_diag_init(&d1);
+  nv_diag_init(&d2);
+  nv_status want = nv_vfy_check_integrity(mt, b->data, b->len, &plain, &d1);
+  nv_status got = nv_vfy_check_integrity_cached(mt, b->data, b->len, cache, &cached, &d2);
+  if (got != want || strcmp(d1.msg, d2.msg) != 0)
+    fail_msg("%s: uncached %d \"%s\", cached %d \"%s\"", what, want, d1.msg, got, d2.msg);
+  assert_int_equal(plain.chain.count, cached.chain.count);
+  nv_vfy_signed_free(&plain);
+  nv_vfy_signed_free(&cached);
+}
+
+/* Every generated envelope, every fixture and every vector, through one
+ * cache that has seen the valid ones first (their certificates and chains
+ * cached), twice: a cached certificate or chain never changes an answer,
+ * and a bad chain sharing a root (or a leaf) with a good one still fails
+ * as it fails uncached. */
+static void cache_changes_no_answer(void **state)
+{
+  (void)state;
+  nv_x509_cache *cache = NULL;
+  assert_int_equal(nv_x509_cache_new(0, 0, &cache, NULL), NV_OK);
+  for (int round = 0; round < 2; round++) {
+    for (int valid_first = 1; valid_first >= 0; valid_first--) {
+      for (size_t i = 0; i < N_GEN_CASES; i++) {
+        if ((gen_cases[i].want == NV_OK) != valid_first)
+          continue;
+        bytes b = slurp_in(NV_TEST_DATA, gen_cases[i].file);
+        expect_same_as_uncached(gen_cases[i].file, media_type_of_name(gen_cases[i].file), &b,
+                                cache);
+        bytes_free(&b);
+      }
+    }
+    static const char *const fx[] = {"rsa3072/signature.jws", "rsa3072/signature.cose",
+                                      "ecp256/signature.jws", "ecp256/signature.cose"};
+    for (size_t i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+      bytes b = slurp_in(NV_BENCH_FIXTURES, fx[i]);
+      expect_same_as_uncached(fx[i], media_type_of_name(fx[i]), &b, cache);
+      bytes_free(&b);
+    }
+  }
+  nv_x509_cache_stats st;
+  nv_x509_cache_get_stats(cache, &st);
+  assert_true(st.cert_hits > 0);
+  assert_true(st.chain_hits > 0);
+  nv_x509_cache_free(cache);
+}
+
+/* The pipeline on an envelope at a time, for the time checks below. */
+static const nv_pol_certset *bench_set;
+
+static nv_status trusted_bench(void *user, nv_pol_store_type type, const nv_pol_certset **out,
+                               nv_diag *d)
+{
+  (void)user, (void)d;
+  *out = type == NV_POL_STORE_CA ? bench_set : NULL;
+  return NV_OK;
+}
+
+static nv_status pipeline_at(const bytes *b, nv_x509_cache *cache, int64_t now,
+                             const nv_pol_statement *stmt, const nv_pol_certset *cs,
+                             nv_vfy_sig_result *r)
+{
+  bench_set = cs;
+  nv_vfy_inputs in;
+  memset(&in, 0, sizeof(in));
+  in.stmt = stmt;
+  in.trusted = trusted_bench;
+  in.now = now;
+  in.cache = cache;
+  return nv_vfy_verify_signature(MT_JWS, b->data, b->len, &in, r, NULL);
+}
+
+/* The fixtures' trust store and the statement for the RSA-3072 signer. */
+typedef struct bench_trust {
+  nv_pol_doc *doc;
+  nv_pol_store *store;
+  nv_pol_certset *set;
+  const nv_pol_statement *stmt;
+} bench_trust;
+
+static void load_bench_trust(bench_trust *t)
+{
+  memset(t, 0, sizeof(*t));
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/trustpolicy.json", NV_BENCH_FIXTURES);
+  assert_int_equal(nv_pol_load_file(NV_POL_DOC_OCI, path, &t->doc, NULL), NV_OK);
+  for (size_t i = 0; i < t->doc->count; i++)
+    if (strcmp(t->doc->statements[i].name, "bench-rsa3072") == 0)
+      t->stmt = &t->doc->statements[i];
+  assert_non_null(t->stmt);
+  const char *ref = t->stmt->stores[0].raw;
+  snprintf(path, sizeof(path), "%s/truststore/x509", NV_BENCH_FIXTURES);
+  assert_int_equal(nv_pol_store_new(&t->store, NULL), NV_OK);
+  assert_int_equal(nv_pol_store_load_refs(t->store, path, &ref, 1, NV_POL_STORE_CA, NULL), NV_OK);
+  nv_pol_store_freeze(t->store);
+  assert_int_equal(nv_pol_store_select(t->store, &ref, 1, NV_POL_STORE_CA, &t->set, NULL), NV_OK);
+}
+
+static void free_bench_trust(bench_trust *t)
+{
+  nv_pol_certset_free(t->set);
+  nv_pol_store_free(t->store);
+  nv_pol_doc_free(t->doc);
+}
+
+/* A chain remembered as valid still fails the time checks of the later
+ * steps: the chain cache holds no time-dependent answer. */
+static void cached_chain_still_expires(void **state)
+{
+  (void)state;
+  bench_trust t;
+  load_bench_trust(&t);
+  bytes b = slurp_in(NV_BENCH_FIXTURES, "rsa3072/signature.jws");
+  nv_x509_cache *cache = NULL;
+  assert_int_equal(nv_x509_cache_new(0, 0, &cache, NULL), NV_OK);
+  nv_x509_cache_set_anchors(cache, nv_pol_store_anchors(t.store));
+  nv_vfy_sig_result r;
+  const int64_t in_2030 = 1893456000, in_2050 = 2524608000, in_2020 = 1577836800;
+  assert_int_equal(pipeline_at(&b, cache, in_2030, t.stmt, t.set, &r), NV_OK);
+  assert_int_equal(pipeline_at(&b, cache, in_2030, t.stmt, t.set, &r), NV_OK);
+  nv_x509_cache_stats st;
+  nv_x509_cache_get_stats(cache, &st);
+  assert_int_equal(st.chain_hits, 1);
+  /* the certificates are valid 2024-2044 */
+  assert_int_equal(pipeline_at(&b, cache, in_2050, t.stmt, t.set, &r), NV_E_CERT_EXPIRED);
+  assert_int_equal(pipeline_at(&b, cache, in_2020, t.stmt, t.set, &r), NV_E_CERT_NOT_YET_VALID);
+  nv_x509_cache_get_stats(cache, &st);
+  assert_int_equal(st.chain_hits, 3);
+  /* and the right time passes again */
+  assert_int_equal(pipeline_at(&b, cache, in_2030, t.stmt, t.set, &r), NV_OK);
+  nv_x509_cache_free(cache);
+  bytes_free(&b);
+  free_bench_trust(&t);
+}
+
+/* An envelope root byte-identical to a trust-store certificate is the
+ * store's certificate: parsed once when the store was loaded, never again. */
+static void store_root_is_reused(void **state)
+{
+  (void)state;
+  bench_trust t;
+  load_bench_trust(&t);
+  const nv_x509_list *store_certs = nv_pol_store_certs(t.store, NV_POL_STORE_CA, "bench-rsa3072");
+  assert_non_null(store_certs);
+  assert_int_equal(store_certs->count, 1);
+  static const char *const files[] = {"rsa3072/signature.jws", "rsa3072/signature.cose"};
+  for (size_t i = 0; i < 2; i++) {
+    nv_x509_cache *cache = NULL; /* cold: a new cache, the store's anchors */
+    assert_int_equal(nv_x509_cache_new(0, 0, &cache, NULL), NV_OK);
+    nv_x509_cache_set_anchors(cache, nv_pol_store_anchors(t.store));
+    bytes b = slurp_in(NV_BENCH_FIXTURES, files[i]);
+    nv_vfy_signed s;
+    nv_diag d;
+    nv_diag_init(&d);
+    assert_int_equal(nv_vfy_check_integrity_cached(media_type_of_name(files[i]), b.data, b.len,
+                                                   cache, &s, &d),
+                     NV_OK);
+    assert_int_equal(s.chain.count, 2);
+    assert_ptr_equal(s.chain.items[1], store_certs->items[0]);
+    nv_x509_cache_stats st;
+    nv_x509_cache_get_stats(cache, &st);
+    assert_int_equal(st.parses, 1); /* the leaf only */
+    assert_int_equal(st.anchor_hits, 1);
+    nv_vfy_signed_free(&s);
+    bytes_free(&b);
+    nv_x509_cache_free(cache);
+  }
+  free_bench_trust(&t);
+}
+
 int main(void)
 {
   struct CMUnitTest tests[N_GEN_CASES + 16];
@@ -569,6 +756,9 @@ int main(void)
     cmocka_unit_test(truncated_or_extended_envelopes_fail),
     cmocka_unit_test(flipped_signature_fails),
     cmocka_unit_test(signed_free_is_safe),
+    cmocka_unit_test(cache_changes_no_answer),
+    cmocka_unit_test(cached_chain_still_expires),
+    cmocka_unit_test(store_root_is_reused),
   };
   for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
     tests[n++] = fixed[i];
