@@ -76,6 +76,19 @@ NV_API const char *nv_trust_policy_statement_level(const nv_trust_policy *policy
 NV_API nv_action nv_trust_policy_statement_action(const nv_trust_policy *policy, size_t index,
                                                   nv_check check);
 
+/* A statement's "trustStores" entries ("ca:acme-rockets") and
+ * "trustedIdentities" entries ("x509.subject: C=US, ...", "*"), as written
+ * and in document order: count, then entry `i` (NULL out of range).
+ * Borrowed from the policy. */
+NV_API size_t nv_trust_policy_statement_store_count(const nv_trust_policy *policy,
+                                                   size_t index);
+NV_API const char *nv_trust_policy_statement_store(const nv_trust_policy *policy, size_t index,
+                                                   size_t i);
+NV_API size_t nv_trust_policy_statement_identity_count(const nv_trust_policy *policy,
+                                                      size_t index);
+NV_API const char *nv_trust_policy_statement_identity(const nv_trust_policy *policy,
+                                                      size_t index, size_t i);
+
 /*
  * The statement that applies. OCI policies: `target` is a reference
  * "registry/repository@sha256:..." (an exact registry scope wins over "*").
@@ -119,6 +132,13 @@ NV_API nv_status nv_truststore_load_named(nv_ctx *ctx, nv_truststore *store,
 NV_API nv_status nv_truststore_load_for_policy(nv_ctx *ctx, nv_truststore *store,
                                                const char *truststore_dir,
                                                const nv_trust_policy *policy);
+
+/* The same for the stores of one statement only (`index` as from
+ * nv_trust_policy_select()): what a verifier that knows which statement
+ * applies needs, without failing on stores other statements name. */
+NV_API nv_status nv_truststore_load_for_statement(nv_ctx *ctx, nv_truststore *store,
+                                                  const char *truststore_dir,
+                                                  const nv_trust_policy *policy, size_t index);
 
 /* Certificates held under (type, name); 0 when there is no such store. */
 NV_API size_t nv_truststore_cert_count(const nv_truststore *store, nv_store_type type,

@@ -106,6 +106,34 @@ NV_API const char *nv_trust_policy_statement_level(const nv_trust_policy *policy
   return s ? nv_pol_level_name(s->level) : NULL;
 }
 
+NV_API size_t nv_trust_policy_statement_store_count(const nv_trust_policy *policy,
+                                                   size_t index)
+{
+  const nv_pol_statement *s = statement(policy, index);
+  return s ? s->store_count : 0;
+}
+
+NV_API const char *nv_trust_policy_statement_store(const nv_trust_policy *policy, size_t index,
+                                                   size_t i)
+{
+  const nv_pol_statement *s = statement(policy, index);
+  return s && i < s->store_count ? s->stores[i].raw : NULL;
+}
+
+NV_API size_t nv_trust_policy_statement_identity_count(const nv_trust_policy *policy,
+                                                      size_t index)
+{
+  const nv_pol_statement *s = statement(policy, index);
+  return s ? s->identity_count : 0;
+}
+
+NV_API const char *nv_trust_policy_statement_identity(const nv_trust_policy *policy,
+                                                      size_t index, size_t i)
+{
+  const nv_pol_statement *s = statement(policy, index);
+  return s && i < s->identity_count ? s->identities[i].raw : NULL;
+}
+
 NV_API nv_action nv_trust_policy_statement_action(const nv_trust_policy *policy, size_t index,
                                                   nv_check check)
 {
@@ -230,21 +258,14 @@ nv_status nv_vfy_policy_store_refs(const nv_pol_doc *doc, const char ***refs_out
   return NV_OK;
 }
 
-NV_API nv_status nv_truststore_load_for_policy(nv_ctx *ctx, nv_truststore *store,
-                                               const char *truststore_dir,
-                                               const nv_trust_policy *policy)
+/* Load the stores `refs` names from notation's layout under
+ * truststore_dir, one entry at a time in order, so the first failing store
+ * is the one reported. */
+static nv_status load_refs(nv_truststore *store, const char *truststore_dir,
+                           const char *const *refs, size_t n, nv_diag *d)
 {
-  nv_diag *d = begin(ctx);
-  if (ctx == NULL || store == NULL || truststore_dir == NULL || policy == NULL)
-    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_truststore_load_for_policy: invalid argument");
   char dir[4096];
   nv_status rc = x509_dir(truststore_dir, dir, sizeof(dir), d);
-  const char **refs = NULL;
-  size_t n = 0;
-  if (rc == NV_OK)
-    rc = nv_vfy_policy_store_refs(policy->doc, &refs, &n, d);
-  /* one entry at a time, so the first failing store in document order is
-   * the one reported */
   for (size_t i = 0; rc == NV_OK && i < n; i++) {
     nv_pol_store_type type;
     char name[NV_POL_STORE_NAME_MAX + 1];
@@ -252,6 +273,41 @@ NV_API nv_status nv_truststore_load_for_policy(nv_ctx *ctx, nv_truststore *store
     if (rc == NV_OK)
       rc = nv_pol_store_load_refs(store->store, dir, &refs[i], 1, type, d);
   }
+  return rc;
+}
+
+NV_API nv_status nv_truststore_load_for_policy(nv_ctx *ctx, nv_truststore *store,
+                                               const char *truststore_dir,
+                                               const nv_trust_policy *policy)
+{
+  nv_diag *d = begin(ctx);
+  if (ctx == NULL || store == NULL || truststore_dir == NULL || policy == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_truststore_load_for_policy: invalid argument");
+  const char **refs = NULL;
+  size_t n = 0;
+  nv_status rc = nv_vfy_policy_store_refs(policy->doc, &refs, &n, d);
+  if (rc == NV_OK)
+    rc = load_refs(store, truststore_dir, refs, n, d);
+  free(refs);
+  return rc;
+}
+
+NV_API nv_status nv_truststore_load_for_statement(nv_ctx *ctx, nv_truststore *store,
+                                                  const char *truststore_dir,
+                                                  const nv_trust_policy *policy, size_t index)
+{
+  nv_diag *d = begin(ctx);
+  const nv_pol_statement *s = statement(policy, index);
+  if (ctx == NULL || store == NULL || truststore_dir == NULL || s == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG,
+                       "nv_truststore_load_for_statement: invalid argument (a NULL pointer or "
+                       "a statement index out of range)");
+  const char **refs = calloc(s->store_count + 1, sizeof(*refs));
+  if (refs == NULL)
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  for (size_t i = 0; i < s->store_count; i++)
+    refs[i] = s->stores[i].raw;
+  nv_status rc = load_refs(store, truststore_dir, refs, s->store_count, d);
   free(refs);
   return rc;
 }

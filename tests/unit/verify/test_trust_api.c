@@ -1071,6 +1071,48 @@ static void truststore_layout_errors(void **state)
   tmp_cleanup(&t);
 }
 
+/* One statement's stores only; the statement's stores and identities as
+ * written. */
+static void truststore_load_for_statement(void **state)
+{
+  nv_ctx *ctx = *state;
+  nv_trust_policy *p = parse_ok(
+      ctx, NV_POLICY_OCI,
+      DOC(OCI("a", Q("r.io/a"), SV("strict"), Q("ca:bench-rsa3072"), Q(ID_BENCH) "," Q("x509.subject: C=US, ST=WA, O=B")) ","
+          OCI("b", Q("r.io/b"), SV("strict"), Q("ca:absent") "," Q("tsa:absent-too"), Q("*"))));
+  assert_int_equal(nv_trust_policy_statement_store_count(p, 0), 1);
+  assert_string_equal(nv_trust_policy_statement_store(p, 0, 0), "ca:bench-rsa3072");
+  assert_null(nv_trust_policy_statement_store(p, 0, 1));
+  assert_int_equal(nv_trust_policy_statement_store_count(p, 1), 2);
+  assert_string_equal(nv_trust_policy_statement_store(p, 1, 1), "tsa:absent-too");
+  assert_int_equal(nv_trust_policy_statement_identity_count(p, 0), 2);
+  assert_string_equal(nv_trust_policy_statement_identity(p, 0, 0), ID_BENCH);
+  assert_string_equal(nv_trust_policy_statement_identity(p, 0, 1), "x509.subject: C=US, ST=WA, O=B");
+  assert_string_equal(nv_trust_policy_statement_identity(p, 1, 0), "*");
+  assert_null(nv_trust_policy_statement_identity(p, 1, 1));
+  assert_int_equal(nv_trust_policy_statement_store_count(p, 2), 0);
+  assert_null(nv_trust_policy_statement_store(p, 2, 0));
+  assert_int_equal(nv_trust_policy_statement_identity_count(NULL, 0), 0);
+  assert_null(nv_trust_policy_statement_identity(NULL, 0, 0));
+
+  nv_truststore *s = NULL;
+  expect_ok(ctx, nv_truststore_new(ctx, &s), "nv_truststore_new");
+  /* statement a loads although statement b names stores that do not exist */
+  expect_ok(ctx, nv_truststore_load_for_statement(ctx, s, BENCH_STORE, p, 0), "statement a");
+  assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "bench-rsa3072"), 1);
+  expect_fail(ctx, nv_truststore_load_for_statement(ctx, s, BENCH_STORE, p, 1),
+              NV_E_TRUSTSTORE_NOT_FOUND, "statement b");
+  expect_msg(ctx, "absent", "statement b");
+  expect_fail(ctx, nv_truststore_load_for_statement(ctx, s, BENCH_STORE, p, 2),
+              NV_E_INVALID_ARG, "index out of range");
+  expect_fail(ctx, nv_truststore_load_for_statement(ctx, s, NULL, p, 0), NV_E_INVALID_ARG,
+              "no directory");
+  assert_int_equal(nv_truststore_load_for_statement(NULL, s, BENCH_STORE, p, 0),
+                   NV_E_INVALID_ARG);
+  nv_truststore_free(s);
+  nv_trust_policy_free(p);
+}
+
 static void truststore_load_for_policy(void **state)
 {
   nv_ctx *ctx = *state;
@@ -1504,6 +1546,7 @@ int main(void)
     cmocka_unit_test(truststore_load_named),
     cmocka_unit_test(truststore_layout_errors),
     cmocka_unit_test(truststore_load_for_policy),
+    cmocka_unit_test(truststore_load_for_statement),
     cmocka_unit_test(flux_default),
     cmocka_unit_test(flux_stores_of_every_type),
     cmocka_unit_test(flux_errors),
