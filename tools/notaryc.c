@@ -848,10 +848,36 @@ static int verify_args(common *c, int argc, char **argv, const struct option *lo
   return -1;
 }
 
+/* "registry/repository[:tag][@digest]" to the form nv_trust_policy_select()
+ * takes. Only the repository selects the statement; without a digest a
+ * placeholder of the right form stands in. Malloc'd. */
+static char *selection_target(const char *ref, int *placeholder)
+{
+  *placeholder = 0;
+  if (strchr(ref, '@') != NULL)
+    return strdup(ref);
+  const char *slash = strrchr(ref, '/');
+  const char *colon = strrchr(slash != NULL ? slash : ref, ':');
+  size_t n = colon != NULL ? (size_t)(colon - ref) : strlen(ref);
+  static const char zeros[] =
+      "@sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  char *out = malloc(n + sizeof(zeros));
+  if (out != NULL) {
+    memcpy(out, ref, n);
+    memcpy(out + n, zeros, sizeof(zeros));
+    *placeholder = 1;
+  }
+  return out;
+}
+
 /* A context (with the log on stderr for -v), the trust policy and the
- * stores it names. Defaults from notation's configuration directory. 0 or
+ * stores of the statement that applies to `target` (a reference for OCI
+ * policies, the statement name or NULL for the global statement of blob
+ * policies): a store that only other statements name does not matter.
+ * When no statement applies nothing is loaded and the verification
+ * reports it. Defaults from notation's configuration directory. 0 or
  * EXIT_USAGE (message printed). */
-static int load_trust(common *c, nv_policy_kind kind)
+static int load_trust(common *c, nv_policy_kind kind, const char *target)
 {
   if (nv_ctx_new(&c->ctx) != NV_OK)
     return nc_error("cannot create a library context");
@@ -890,8 +916,20 @@ static int load_trust(common *c, nv_policy_kind kind)
              policy_path, nv_ctx_last_error(ctx));
     goto out;
   }
-  if (nv_truststore_new(ctx, &c->store) != NV_OK ||
-      nv_truststore_load_for_policy(ctx, c->store, store_path, c->policy) != NV_OK) {
+  if (nv_truststore_new(ctx, &c->store) != NV_OK) {
+    nc_error("out of memory");
+    goto out;
+  }
+  int placeholder;
+  char *selector = kind == NV_POLICY_BLOB || target == NULL
+                       ? NULL
+                       : selection_target(target, &placeholder);
+  size_t index;
+  int applies = nv_trust_policy_select(ctx, c->policy, selector != NULL ? selector : target,
+                                        &index) == NV_OK;
+  free(selector);
+  if (applies &&
+      nv_truststore_load_for_statement(ctx, c->store, store_path, c->policy, index) != NV_OK) {
     nc_error("cannot load the trust store %s: %s", store_path, nv_ctx_last_error(ctx));
     goto out;
   }
@@ -1150,7 +1188,7 @@ static int nc_cmd_verify(int argc, char **argv)
       goto out;
     }
   }
-  if (load_trust(&c, NV_POLICY_OCI) != 0)
+  if (load_trust(&c, NV_POLICY_OCI, c.oci_layout ? c.scope : reference) != 0)
     goto out;
   nv_status rc = nv_verify(c.ctx, c.policy, c.store, reference, c.opts, &c.res);
   status = report(&c, rc, reference);
@@ -1223,7 +1261,7 @@ static int nc_cmd_verify_envelope(int argc, char **argv)
   }
   if (nc_read_file(c.envelope_file, ENVELOPE_FILE_MAX, "envelope", &envelope,
                    &envelope_len) != 0 ||
-      load_trust(&c, NV_POLICY_OCI) != 0)
+      load_trust(&c, NV_POLICY_OCI, reference) != 0)
     goto out;
   nv_status rc = nv_verify_envelope(c.ctx, c.policy, c.store, reference, desc.media_type,
                                     desc.digest, desc.size, c.media_type, envelope,
@@ -1306,7 +1344,7 @@ static int nc_cmd_verify_blob(int argc, char **argv)
     nc_error("cannot open the blob %s: %s", blob_file, strerror(errno));
     goto out;
   }
-  if (load_trust(&c, NV_POLICY_BLOB) != 0)
+  if (load_trust(&c, NV_POLICY_BLOB, c.policy_name) != 0)
     goto out;
   nv_status rc = nv_verify_blob(c.ctx, c.policy, c.store, c.policy_name, media_type, envelope,
                                 envelope_len, read_file_cb, blob, c.blob_media_type, c.opts,
@@ -1421,28 +1459,6 @@ static int policy_validate(int argc, char **argv)
   nv_trust_policy_free(policy);
   nv_ctx_free(ctx);
   return status;
-}
-
-/* "registry/repository[:tag][@digest]" to the form nv_trust_policy_select()
- * takes. Only the repository selects the statement; without a digest a
- * placeholder of the right form stands in. Malloc'd. */
-static char *selection_target(const char *ref, int *placeholder)
-{
-  *placeholder = 0;
-  if (strchr(ref, '@') != NULL)
-    return strdup(ref);
-  const char *slash = strrchr(ref, '/');
-  const char *colon = strrchr(slash != NULL ? slash : ref, ':');
-  size_t n = colon != NULL ? (size_t)(colon - ref) : strlen(ref);
-  static const char zeros[] =
-      "@sha256:0000000000000000000000000000000000000000000000000000000000000000";
-  char *out = malloc(n + sizeof(zeros));
-  if (out != NULL) {
-    memcpy(out, ref, n);
-    memcpy(out + n, zeros, sizeof(zeros));
-    *placeholder = 1;
-  }
-  return out;
 }
 
 static int policy_match(int argc, char **argv)

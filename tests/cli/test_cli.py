@@ -492,6 +492,20 @@ def t_failures(env):
         expect_rc(rc, 2, out, err)
         check("cannot load the trust store" in err, err)
 
+    def other_statements_store_missing():
+        # only the applicable statement's stores are loaded
+        with open(env.policy) as f:
+            doc = json.load(f)
+        other = dict(doc["trustPolicies"][0], name="other",
+                     registryScopes=["example.local/other"], trustStores=["ca:absent"])
+        doc["trustPolicies"].append(other)
+        policy = env.write("two-statements.json", json.dumps(doc))
+        rc, out, err = env.verify(env.layout_ref("jws"), policy=policy)
+        expect_rc(rc, 0, out, err)
+        rc, out, err = env.verify(env.layout_ref("jws"), policy=policy, scope="example.local/other")
+        expect_rc(rc, 2, out, err)
+        check("cannot load the trust store" in err and "absent" in err, err)
+
     def missing_layout():
         rc, out, err = env.verify(os.path.join(env.tmp, "no-layout") + ":v1")
         expect_rc(rc, 2, out, err)
@@ -510,6 +524,7 @@ def t_failures(env):
             ("missing policy file", missing_policy),
             ("invalid policy file", invalid_policy),
             ("missing trust store", missing_store),
+            ("another statement's store missing", other_statements_store_missing),
             ("missing layout", missing_layout),
             ("unknown tag", unknown_tag)]
 
