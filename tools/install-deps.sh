@@ -5,6 +5,8 @@
 set -eu
 core="meson ninja-build pkg-config gcc libc6-dev python3 libssl-dev libcbor-dev libcjson-dev libcurl4-openssl-dev libcmocka-dev"
 test_tools="valgrind clang libclang-rt-14-dev binutils openssl"
+# the integration suite: a real registry, htpasswd (bcrypt), curl pushes, the token server's JWTs
+test_tools="$test_tools docker-registry apache2-utils curl python3-cryptography"
 case "${1:-build}" in
   build) want=$core ;;
   test) want="$core $test_tools" ;;

@@ -413,8 +413,9 @@ def probe_registry_support(nc, fx, work):
 
 
 def skip_all(rep, names, why):
+    print("SKIP %s: waiting for the registry client: %s" % (rep.group, why), flush=True)
     for n in names:
-        rep.skip(n, "waiting for the registry client: " + why)
+        rep.skip(n, "waiting for the registry client (NV_E_UNSUPPORTED)")
 
 
 # ---------------------------------------------------------------------------
@@ -613,7 +614,7 @@ def group_harness_hostile(a, rep, work, fx):
         ("manifest", sig): ("no-length",),
         ("blob", digest(b"{}")): ("chunked-endless",),
     }
-    h = HostileRegistry([jws], mis, referrers_api=True).start()
+    h = HostileRegistry([jws], mis, referrers_api=True, junk_cap=64 << 20).start()
     H.on_cleanup(h.stop)
     c = H.Curl(h.base, work.path)
     code, hdrs, body, _ = c.raw("GET", "/v2/int/jws/manifests/" + ARTIFACT_DIGEST,
@@ -628,7 +629,7 @@ def group_harness_hostile(a, rep, work, fx):
             ("chunked-endless", "/v2/int/jws/blobs/" + digest(b"{}"), None)):
         r = H.run(["curl", "-sS", "--noproxy", "*", "--max-time", "5", "-D", "-", "-o",
                    os.devnull, "-w", "%{size_download}", h.base + url,
-                   "--max-filesize", str(8 << 20), "-r", "0-"], timeout=30)
+                   "--max-filesize", str(1 << 20)], timeout=30)
         out = r.stdout.decode("latin-1")
         m = re.search(r"content-length:\s*(\d+)", out, re.I)
         size = int(out.strip().splitlines()[-1]) if out.strip() else 0
@@ -636,6 +637,8 @@ def group_harness_hostile(a, rep, work, fx):
             ok = m is not None and m.group(1) == want and r.returncode == 63
             why = "curl exit %d, Content-Length %s" % (r.returncode, m and m.group(1))
         else:
+            # no length, and far more than any limit arrives (until curl's
+            # time-out, its --max-filesize where enforced, or the junk cap)
             ok = m is None and size >= (4 << 20)
             why = "curl exit %d, Content-Length %s, %d bytes read" % (
                 r.returncode, m and m.group(1), size)
@@ -709,7 +712,8 @@ def group_harness_hostile(a, rep, work, fx):
 # groups: scenarios
 
 
-def run_scenario(rep, codes, label, sc, r, fetched=None, repo=None, limit=WALL_LIMIT):
+def run_scenario(rep, codes, label, sc, r, fetched=None, repo=None, limit=WALL_LIMIT,
+                 name=None):
     problems = judge(r, codes, sc.exit_code, sc.status, sc.sigs, sc.media_types, limit)
     if sc.never_fetched is not None and fetched is not None:
         for d in sc.never_fetched(repo):
@@ -717,7 +721,7 @@ def run_scenario(rep, codes, label, sc, r, fetched=None, repo=None, limit=WALL_L
             if hits:
                 problems.append("fetched %s although its declared size or the attempt limit "
                                 "forbids it: %s" % (d, hits[0]))
-    rep.check("%s %s" % (label, sc.name), problems, brief(r))
+    rep.check("%s %s" % (label, name or sc.name), problems, brief(r))
     return not problems
 
 
@@ -782,7 +786,7 @@ def group_registry(a, rep, work, fx, codes, mode):
             if ts:
                 lines += ["token: %s %s -> %d" % (e["method"], e["path"], e["status"])
                           for e in ts.requests()[tmark:]]
-            ok = run_scenario(rep, codes, label, sc, r, lines, repos.get(sc.repo))
+            ok = run_scenario(rep, codes, label, sc, r, lines, repos.get(sc.repo), name=name)
             if sc.count or not ok:
                 print_requests("%s/%s" % (label, name), lines)
     finally:
@@ -823,6 +827,212 @@ def scenario_plan(mode):
         ("wrong-password", auth_fail, ["--plain-http"] + creds, "wrong"),
         ("insufficient-scope", denied, ["--plain-http"] + limited, LIMITED_PASSWORD),
     ]
+
+
+class HostileCase:
+    """One hostile-server scenario: content, misbehaviour, the reference
+    kind, the expected outcome and checks on the servers' request logs."""
+
+    def __init__(self, name, repo, ref, exit_code, status, sigs=None, misbehave=None,
+                 server=None, check=None, limit=WALL_LIMIT, redirect_target=False,
+                 auth=None, count=False):
+        self.sc = Scenario(name, repo.name, ref, exit_code, status, sigs)
+        self.repo = repo
+        self.misbehave = misbehave or {}
+        self.server = server or {}
+        self.check = check
+        self.limit = limit
+        self.redirect_target = redirect_target
+        self.auth = auth
+        self.count = count
+
+
+SBOM_TYPE = "application/spdx+json"
+TOO_BIG = MAX_MANIFEST + 1
+BLOB_TOO_BIG = 40 * 1024 * 1024
+
+
+def flipped(data):
+    """The same bytes with the last one changed: same size, other digest."""
+    return data[:-1] + bytes([data[-1] ^ 0x01])
+
+
+def hostile_cases(fx):
+    repos = build_repos(fx)
+    jws = repos["int/jws"]
+    sig = jws.signatures[0]
+    env = fx.envelopes["rsa-jws"]
+    tag_index = jws.referrers_tag()
+
+    # a non-signature referrer first: with an unfiltered Referrers API answer
+    # the client must filter it out itself, and never fetch it
+    unfiltered = Repo(fx, "int/unfiltered")
+    sbom = b'{"spdxVersion":"SPDX-2.3"}'
+    unfiltered.add_raw_entry({"mediaType": MT_MANIFEST, "digest": digest(sbom),
+                              "size": len(sbom), "artifactType": SBOM_TYPE})
+    unfiltered.sign("rsa-jws")
+    unfiltered.finish()
+
+    # a junk signature (its envelope is served with other bytes) before a good one
+    junk_first = Repo(fx, "int/junk-first")
+    junk_first.sign("rsa-cose")
+    junk_first.sign("rsa-jws")
+    junk_first.finish()
+
+    def not_fetched(d, what):
+        def check(h, b):
+            hits = h.requests_for(d)
+            return ["%s was fetched: %s" % (what, hits[0]["path"])] if hits else []
+        return check
+
+    def api_used(h, b):
+        p = []
+        api = h.requests_for("/referrers/")
+        if not api or "artifactType=application%2Fvnd.cncf.notary.signature" not in \
+                api[0]["path"]:
+            p.append("no Referrers API request with the artifactType filter: %r"
+                     % [r["path"] for r in api])
+        if h.requests_for("/manifests/" + tag_index):
+            p.append("read the referrers tag index although the Referrers API answered")
+        for r in h.requests():
+            if "/manifests/" in r["path"] and MT_MANIFEST not in r["headers"].get("accept", ""):
+                p.append("%s without an OCI Accept header" % r["path"])
+                break
+        return p
+
+    def pages_bounded(h, b):
+        n = len(h.requests_for("/referrers/"))
+        print("    referrers pages requested: %d" % n, flush=True)
+        return [] if n < 10000 else ["%d referrers pages requested" % n]
+
+    def fell_back(h, b):
+        return [] if h.requests_for("/manifests/" + tag_index) else [
+            "did not fall back to the referrers tag index"]
+
+    def no_credentials_followed(h, b):
+        p = []
+        moved = b.requests()
+        if not any("authorization" in r["headers"] for r in h.requests()):
+            p.append("the credentials never reached the registry itself")
+        if not moved:
+            p.append("the redirect target was never asked (the redirect was not followed)")
+        leaked = [r["path"] for r in moved if "authorization" in r["headers"]]
+        if leaked:
+            p.append("credentials followed the redirect to another host: %s" % leaked[0])
+        return p
+
+    # the Referrers API with the subject itself listed first
+    api_selfref = repos["int/selfref"]
+
+    return [
+        HostileCase("referrers-api", jws, "tag", 0, "NV_OK", ["NV_OK"],
+                    server={"referrers_api": True}, check=api_used, count=True),
+        HostileCase("referrers-api-unfiltered", unfiltered, "digest", 0, "NV_OK", ["NV_OK"],
+                    server={"referrers_api": True, "filters_applied": False},
+                    check=not_fetched(digest(sbom), "the non-signature referrer")),
+        HostileCase("referrers-api-wrong-content-type", jws, "digest", 0, "NV_OK", ["NV_OK"],
+                    misbehave={("referrers", ARTIFACT_DIGEST):
+                               ("status", 200, b'{"schemaVersion":2,"manifests":[]}')},
+                    server={"referrers_api": True}, check=fell_back),
+        HostileCase("referrers-api-selfref", api_selfref, "digest", 0, "NV_OK",
+                    ["NV_E_SIG_MANIFEST_SUBJECT", "NV_OK"], server={"referrers_api": True}),
+        HostileCase("referrers-api-endless-pagination", jws, "digest", 2,
+                    "NV_E_REFERRERS_LIST_FAILED",
+                    server={"referrers_api": True, "paginate_forever": True},
+                    check=pages_bounded, count=True),
+        HostileCase("referrers-api-endless-body", jws, "digest", 2,
+                    ("NV_E_REFERRERS_LIST_FAILED", "NV_E_CONTENT_TOO_LARGE"),
+                    misbehave={("referrers", ARTIFACT_DIGEST): ("no-length",)},
+                    server={"referrers_api": True}),
+        HostileCase("referrers-tag-index-too-large", jws, "digest", 2,
+                    ("NV_E_REFERRERS_LIST_FAILED", "NV_E_CONTENT_TOO_LARGE"),
+                    misbehave={("manifest", tag_index): ("huge-length", TOO_BIG)}),
+        HostileCase("wrong-digest-manifest", jws, "digest", 2, "NV_E_CONTENT_DIGEST_MISMATCH",
+                    misbehave={("manifest", ARTIFACT_DIGEST): ("wrong-body",
+                                                                flipped(fx.artifact))}),
+        HostileCase("wrong-digest-signature-manifest", jws, "digest", 1,
+                    "NV_E_VERIFICATION_FAILED", ["NV_E_SIG_DIGEST_MISMATCH"],
+                    misbehave={("manifest", sig): ("wrong-body",
+                                                    flipped(jws.manifests[sig][1]))}),
+        HostileCase("wrong-digest-blob", jws, "digest", 1, "NV_E_VERIFICATION_FAILED",
+                    ["NV_E_SIG_DIGEST_MISMATCH"],
+                    misbehave={("blob", env.digest): ("wrong-body", flipped(env.data))}),
+        HostileCase("wrong-digest-blob-then-valid", junk_first, "tag", 0, "NV_OK",
+                    ["NV_E_SIG_DIGEST_MISMATCH", "NV_OK"],
+                    misbehave={("blob", fx.envelopes["rsa-cose"].digest):
+                               ("wrong-body", flipped(fx.envelopes["rsa-cose"].data))}),
+        HostileCase("manifest-content-length-too-large", jws, "tag", 2,
+                    "NV_E_CONTENT_TOO_LARGE",
+                    misbehave={("manifest", "v1"): ("huge-length", TOO_BIG)}),
+        HostileCase("manifest-no-content-length-endless", jws, "digest", 2,
+                    "NV_E_CONTENT_TOO_LARGE",
+                    misbehave={("manifest", ARTIFACT_DIGEST): ("no-length",)}),
+        HostileCase("manifest-chunked-endless", jws, "tag", 2, "NV_E_CONTENT_TOO_LARGE",
+                    misbehave={("manifest", "v1"): ("chunked-endless",)}),
+        HostileCase("manifest-content-length-lies-short", jws, "digest", 2,
+                    "NV_E_CONTENT_DIGEST_MISMATCH",
+                    misbehave={("manifest", ARTIFACT_DIGEST): ("short-length", 100)}),
+        HostileCase("signature-manifest-too-large", jws, "digest", 1,
+                    "NV_E_VERIFICATION_FAILED",
+                    ["NV_E_SIG_MANIFEST_TOO_LARGE"],
+                    misbehave={("manifest", sig): ("huge-length", TOO_BIG)}),
+        HostileCase("blob-content-length-too-large", jws, "digest", 1,
+                    "NV_E_VERIFICATION_FAILED",
+                    ["NV_E_SIG_BLOB_TOO_LARGE"],
+                    misbehave={("blob", env.digest): ("huge-length", BLOB_TOO_BIG)}),
+        HostileCase("blob-no-content-length-endless", jws, "digest", 1,
+                    "NV_E_VERIFICATION_FAILED",
+                    ["NV_E_SIG_BLOB_TOO_LARGE"],
+                    misbehave={("blob", env.digest): ("no-length",)}),
+        HostileCase("slow-response", jws, "tag", 2, "NV_E_TIMEOUT",
+                    misbehave={("manifest", "v1"): ("drip", 1.0)}, limit=SLOW_WALL_LIMIT),
+        HostileCase("redirect-to-another-host", jws, "digest", 0, "NV_OK", ["NV_OK"],
+                    misbehave={("blob", env.digest): ("redirect", "http://localhost:{b}/")},
+                    redirect_target=True, auth=(USER, PASSWORD),
+                    check=no_credentials_followed),
+        HostileCase("wrong-password", jws, "digest", 2, "NV_E_REGISTRY_AUTH",
+                    auth=(USER, PASSWORD)),
+    ]
+
+
+def group_hostile(a, rep, work, fx, codes):
+    nc = Notaryc(a.notaryc, work.path, fx.truststore)
+    cases = hostile_cases(fx)
+    why = probe_registry_support(nc, fx, work.path)
+    if why is not None:
+        skip_all(rep, ["hostile " + c.sc.name for c in cases], why)
+        return
+    for c in cases:
+        b = None
+        if c.redirect_target:
+            b = HostileRegistry([c.repo]).start()
+            H.on_cleanup(b.stop)
+        mis = {k: tuple(x.format(b=b.port) if isinstance(x, str) and b else x for x in v)
+               for k, v in c.misbehave.items()}
+        h = HostileRegistry([c.repo], mis, auth=c.auth, **c.server).start()
+        H.on_cleanup(h.stop)
+        try:
+            policy = fx.policy(["%s/%s" % (h.host, c.repo.name)],
+                               work.join("policy-%s.json" % c.sc.name))
+            args = ["--plain-http"]
+            password = None
+            if c.auth is not None:
+                args += ["--username", c.auth[0], "--password-stdin"]
+                password = c.auth[1] if c.sc.name != "wrong-password" else "wrong"
+            r = nc.verify(reference(h.host, c.repo.name, c.sc.ref), policy, args,
+                          password=password, limit=c.limit)
+            h.stopping.set()  # end endless streams before reading the logs
+            problems = judge(r, codes, c.sc.exit_code, c.sc.status, c.sc.sigs, None, c.limit)
+            if c.check is not None and not r.timed_out:
+                problems += c.check(h, b)
+            rep.check("hostile " + c.sc.name, problems, brief(r))
+            if c.count or problems:
+                print_requests("hostile/" + c.sc.name, ["%s %s -> %s" % (
+                    x["method"], x["path"], x["status"]) for x in h.requests()][:60])
+        finally:
+            h.stop()
+            if b is not None:
+                b.stop()
 
 
 def main():
