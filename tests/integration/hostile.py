@@ -10,6 +10,9 @@ Misbehaviour is set per (kind, reference): kind is "manifest", "blob" or
 
   ("wrong-body", bytes)       serve other bytes, with the requested digest in
                               Docker-Content-Digest (a lying registry)
+  ("other-content", bytes)    serve other bytes with their own digest in
+                              Docker-Content-Digest (it resolves the reference
+                              to something else)
   ("huge-length", n)          Content-Length: n, then junk until the client
                               hangs up (n is above every size limit)
   ("short-length", n)         Content-Length: n (smaller than the content),
@@ -36,6 +39,7 @@ Junk streams stop after `junk_cap` bytes (1 GiB) or at shutdown, so a broken
 client fails the test by its wall-clock limit, never by filling the disk.
 """
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -137,6 +141,9 @@ class HostileRegistry:
                 kind = action[0]
                 if kind == "wrong-body":
                     self._send(200, action[1], ctype, [("Docker-Content-Digest", digest)], head)
+                elif kind == "other-content":
+                    own = "sha256:" + hashlib.sha256(action[1]).hexdigest()
+                    self._send(200, action[1], ctype, [("Docker-Content-Digest", own)], head)
                 elif kind == "status":
                     self._send(action[1], action[2], "application/json", (), head)
                 elif kind == "redirect":

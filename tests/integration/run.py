@@ -38,6 +38,7 @@ NV_IT_FORCE=1 runs the scenario groups even while registry references are
 unsupported (to exercise the harness; they then fail).
 """
 import argparse
+import importlib
 import json
 import os
 import re
@@ -397,14 +398,15 @@ def probe_registry_support(nc, fx, work):
     Skips only on NV_E_UNSUPPORTED: any other answer runs the scenarios."""
     if os.environ.get("NV_IT_FORCE"):
         return None
-    policy = fx.policy(["127.0.0.1:9/nv-it/probe"], os.path.join(work, "probe-policy.json"))
-    r = nc.verify("127.0.0.1:9/nv-it/probe:v1", policy, ["--plain-http"], limit=30)
+    probe = "127.0.0.1:%d/nv-it/probe" % H.free_port()  # nothing listens there
+    policy = fx.policy([probe], os.path.join(work, "probe-policy.json"))
+    r = nc.verify(probe + ":v1", policy, ["--plain-http"], limit=30)
     if (r.rc == 2 and r.json is not None and r.json.get("status") == "NV_E_UNSUPPORTED"):
         return "notaryc verify answers NV_E_UNSUPPORTED for registry references (%s)" % (
             r.json.get("message"),)
     if r.rc == 2 and r.json is None and "later release" in r.stderr:
         # the CLI refuses the registry flags while the library has no registry client
-        r2 = nc.verify("127.0.0.1:9/nv-it/probe:v1", policy, [], limit=30)
+        r2 = nc.verify(probe + ":v1", policy, [], limit=30)
         if r2.rc == 2 and r2.json is not None and r2.json.get("status") == "NV_E_UNSUPPORTED":
             return ("notaryc verify answers NV_E_UNSUPPORTED for registry references (%s; "
                     "the CLI also refuses --plain-http: %s)" % (
@@ -539,7 +541,7 @@ def start_token_registry(work):
 
 def need_cryptography():
     try:
-        import cryptography  # noqa: F401
+        importlib.import_module("cryptography")
     except ImportError:
         raise H.Skip("python3-cryptography is not installed for %s (the token server "
                      "signs ES256 JWTs with it; run with /usr/bin/python3)" % sys.executable)
@@ -742,6 +744,29 @@ def group_layouts(a, rep, work, fx, codes):
         r = nc.verify(ref, policy, ["--oci-layout", "--scope", "127.0.0.1:5000/" + sc.repo]
                       + sc.args)
         run_scenario(rep, codes, "layout", sc, r)
+    judge_self_test(rep, codes, nc)
+
+
+def judge_self_test(rep, codes, nc):
+    """The checks themselves catch a crash, a bad exit code, a hang, output
+    that is not the result object, and unbounded memory."""
+    py = sys.executable
+    cases = [
+        ("a signal", ["/bin/sh", "-c", "kill -SEGV $$"], 5, "killed by signal"),
+        ("exit 4", ["/bin/sh", "-c", "exit 4"], 5, "outside 0..3"),
+        ("a hang", ["/bin/sleep", "30"], 1, "wall-clock limit"),
+        ("not JSON", ["/bin/sh", "-c", "echo verified"], 5, "not JSON"),
+        ("members missing", ["/bin/sh", "-c", "echo '{\"status\":\"NV_OK\",\"code\":0}'"],
+         5, "member reference missing"),
+        ("wrong code", ["/bin/sh", "-c", "echo '{\"status\":\"NV_OK\",\"code\":-5}'"],
+         5, "does not match"),
+        ("memory", [py, "-c", "b = b'x' * (600 << 20); print('{}')"], 30, "peak RSS"),
+    ]
+    for label, argv, limit, want in cases:
+        r = nc.run(argv, limit=limit)
+        problems = judge(r, codes, 0, "NV_OK", limit=limit)
+        rep.expect("judge catches %s" % label, any(want in x for x in problems),
+                   "problems %r" % problems)
 
 
 def group_registry(a, rep, work, fx, codes, mode):
@@ -949,6 +974,10 @@ def hostile_cases(fx):
                     misbehave={("manifest", tag_index): ("huge-length", TOO_BIG)}),
         HostileCase("wrong-digest-manifest", jws, "digest", 2, "NV_E_CONTENT_DIGEST_MISMATCH",
                     misbehave={("manifest", ARTIFACT_DIGEST): ("wrong-body",
+                                                                flipped(fx.artifact))}),
+        HostileCase("digest-resolves-to-other-manifest", jws, "digest", 2,
+                    ("NV_E_RESOLVED_DIGEST_MISMATCH", "NV_E_CONTENT_DIGEST_MISMATCH"),
+                    misbehave={("manifest", ARTIFACT_DIGEST): ("other-content",
                                                                 flipped(fx.artifact))}),
         HostileCase("wrong-digest-signature-manifest", jws, "digest", 1,
                     "NV_E_VERIFICATION_FAILED", ["NV_E_SIG_DIGEST_MISMATCH"],
