@@ -367,16 +367,17 @@ class Registry:
         raise RuntimeError("docker-registry (%s) did not start:\n%s" % (self.mode, last[-3000:]))
 
     def _wait_ready(self, seconds):
-        ctx = None
+        handlers = [urllib.request.ProxyHandler({})]  # never a proxy from the environment
         if self.scheme == "https":
-            ctx = ssl.create_default_context(cafile=self.pki.ca_crt)
+            handlers.append(urllib.request.HTTPSHandler(
+                context=ssl.create_default_context(cafile=self.pki.ca_crt)))
+        opener = urllib.request.build_opener(*handlers)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if not self.proc.alive():
                 return False
             try:
-                req = urllib.request.Request(self.base + "/v2/")
-                with urllib.request.urlopen(req, timeout=1, context=ctx) as r:
+                with opener.open(self.base + "/v2/", timeout=1) as r:
                     if r.status == 200:
                         return True
             except urllib.error.HTTPError as e:
