@@ -9,9 +9,11 @@
  *      characters in strings, exact number grammar, nothing after the value)
  *      plus the depth and value-count limits. Nothing is allocated before it
  *      has accepted the whole text.
- *   2. cJSON builds the tree from the validated text. cJSON accepts a strict
- *      superset of what scan() accepts, so a failure here means it ran out
- *      of memory.
+ *   2. build_tree(): the cJSON tree of the validated text, as cJSON_Parse
+ *      would build it, made here (cJSON's parser scans every string twice,
+ *      copies it byte by byte and writes a process-wide error position on
+ *      every call, a data race between threads). The text is known to be
+ *      valid, so a failure here means memory ran out.
  *   3. post_walk(): an iterative walk that rejects duplicate member names
  *      and annotates number nodes with facts about their original token
  *      (cJSON keeps only the double), so nv_json_get_uint64() can tell
@@ -20,6 +22,8 @@
 #include "base/nv_json.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +169,7 @@ static nv_status unexpected(scanner *s, const char *expected)
  * quote, a backslash, a control character (< 0x20) or a non-ASCII byte?
  * (The classic "has a zero byte" / "has a byte less than n" word tricks:
  * exact for "is there any such byte", which is all that is asked.) */
-static bool word_has_special(uint64_t w)
+static inline bool word_has_special(uint64_t w)
 {
   const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
   uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
@@ -438,6 +442,289 @@ static nv_status scan(scanner *s)
 }
 
 /* ------------------------------------------------------------------ */
+/* Step 2: the tree                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The cJSON tree of text that scan() accepted, built as cJSON_Parse builds
+ * it (node types, valuestring / string / valueint / valuedouble, children
+ * in order with the first child's prev on the last, allocation through
+ * cJSON_malloc so that cJSON_Delete frees it), without cJSON's parser:
+ * that one copies every string byte by byte behind a second scan and
+ * writes a process-wide error position on every call (a data race between
+ * threads). The text is known to be valid here, so this only has to find
+ * boundaries; every allocation failure is NV_E_NOMEM.
+ */
+
+typedef struct builder {
+  const unsigned char *p;
+  size_t len;
+  size_t pos;
+  char decimal_point; /* cJSON hands strtod the locale's */
+} builder;
+
+static void skip_ws(builder *b)
+{
+  while (b->pos < b->len && is_ws(b->p[b->pos]))
+    b->pos++;
+}
+
+static cJSON *new_node(int type)
+{
+  cJSON *n = cJSON_malloc(sizeof(*n));
+  if (n != NULL) {
+    memset(n, 0, sizeof(*n));
+    n->type = type;
+  }
+  return n;
+}
+
+/* UTF-8 of a code point (below 0x110000). */
+static size_t put_utf8(unsigned char *out, unsigned long cp)
+{
+  if (cp < 0x80) {
+    out[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (unsigned char)(0xC0 | (cp >> 6));
+    out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (unsigned char)(0xE0 | (cp >> 12));
+    out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (unsigned char)(0xF0 | (cp >> 18));
+  out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static unsigned long hex4(const unsigned char *h)
+{
+  unsigned long v = 0;
+  for (int i = 0; i < 4; i++)
+    v = v * 16 + (unsigned long)hex_val(h[i]);
+  return v;
+}
+
+/* The string token at b->pos (its opening quote), unescaped, NUL-ended;
+ * b->pos moves past the closing quote. NULL when out of memory. */
+static char *build_string(builder *b)
+{
+  const unsigned char *p = b->p;
+  size_t start = b->pos + 1, i = start;
+  bool escapes = false;
+  /* Most strings have no escape: the first quote ends them. */
+  const unsigned char *q = memchr(p + start, '"', b->len - start);
+  if (q != NULL && memchr(p + start, '\\', (size_t)(q - (p + start))) == NULL) {
+    i = (size_t)(q - p);
+  } else {
+    for (;;) {
+      if (p[i] == '"')
+        break;
+      if (p[i] == '\\') {
+        escapes = true;
+        i += 2; /* the escape's first character is never a quote that ends */
+      } else {
+        i++;
+      }
+    }
+  }
+  size_t raw = i - start;
+  b->pos = i + 1;
+  /* an escape never decodes to more bytes than it takes */
+  unsigned char *out = cJSON_malloc(raw + 1);
+  if (out == NULL)
+    return NULL;
+  if (!escapes) {
+    memcpy(out, p + start, raw);
+    out[raw] = '\0';
+    return (char *)out;
+  }
+  size_t o = 0;
+  for (size_t k = start; k < i;) {
+    if (p[k] != '\\') {
+      out[o++] = p[k++];
+      continue;
+    }
+    unsigned char e = p[k + 1];
+    k += 2;
+    switch (e) {
+    case 'b': out[o++] = '\b'; break;
+    case 'f': out[o++] = '\f'; break;
+    case 'n': out[o++] = '\n'; break;
+    case 'r': out[o++] = '\r'; break;
+    case 't': out[o++] = '\t'; break;
+    case 'u': {
+      unsigned long cp = hex4(p + k);
+      k += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF) { /* scan() saw the low half follow */
+        unsigned long lo = hex4(p + k + 2);
+        k += 6;
+        cp = 0x10000 + (((cp & 0x3FF) << 10) | (lo & 0x3FF));
+      }
+      o += put_utf8(out + o, cp);
+      break;
+    }
+    default: /* '"', '\\', '/' */
+      out[o++] = e;
+      break;
+    }
+  }
+  out[o] = '\0';
+  return (char *)out;
+}
+
+/* The number token at b->pos, as cJSON reads it (strtod of the token with
+ * the locale's decimal point; valueint saturated to int). */
+static void build_number(builder *b, cJSON *n)
+{
+  char buf[NV_JSON_NUMBER_MAX_CHARS + 1];
+  size_t k = 0;
+  while (b->pos < b->len && k < NV_JSON_NUMBER_MAX_CHARS) {
+    unsigned char c = b->p[b->pos];
+    if (!(is_digit(c) || c == '-' || c == '+' || c == 'e' || c == 'E' || c == '.'))
+      break;
+    buf[k++] = c == '.' ? b->decimal_point : (char)c;
+    b->pos++;
+  }
+  buf[k] = '\0';
+  double v = strtod(buf, NULL);
+  n->valuedouble = v;
+  if (v >= INT_MAX)
+    n->valueint = INT_MAX;
+  else if (v <= (double)INT_MIN)
+    n->valueint = INT_MIN;
+  else
+    n->valueint = (int)v;
+}
+
+/* One scalar or an empty-or-not container's node at b->pos. */
+static cJSON *build_value_node(builder *b)
+{
+  unsigned char c = b->p[b->pos];
+  cJSON *n;
+  switch (c) {
+  case '{':
+  case '[':
+    b->pos++;
+    return new_node(c == '{' ? cJSON_Object : cJSON_Array);
+  case '"':
+    if ((n = new_node(cJSON_String)) != NULL && (n->valuestring = build_string(b)) == NULL) {
+      cJSON_Delete(n);
+      n = NULL;
+    }
+    return n;
+  case 't':
+    b->pos += 4;
+    if ((n = new_node(cJSON_True)) != NULL)
+      n->valueint = 1;
+    return n;
+  case 'f':
+    b->pos += 5;
+    return new_node(cJSON_False);
+  case 'n':
+    b->pos += 4;
+    return new_node(cJSON_NULL);
+  default:
+    if ((n = new_node(cJSON_Number)) != NULL)
+      build_number(b, n);
+    return n;
+  }
+}
+
+typedef struct build_frame {
+  cJSON *node;
+  cJSON *last; /* its last child so far */
+} build_frame;
+
+/* Close the container on top: the first child's prev is the last. */
+static void close_frame(build_frame *f)
+{
+  if (f->node->child != NULL)
+    f->node->child->prev = f->last;
+}
+
+static nv_status build_tree(const unsigned char *text, size_t len, cJSON **out)
+{
+  builder b = {text, len, 0, '.'};
+  const struct lconv *lc = localeconv();
+  if (lc != NULL && lc->decimal_point != NULL && lc->decimal_point[0] != '\0')
+    b.decimal_point = lc->decimal_point[0];
+  build_frame stack[NV_LIMIT_JSON_DEPTH + 1];
+  size_t depth = 0;
+  cJSON *root = NULL;
+  skip_ws(&b);
+  for (;;) {
+    /* a member name first, inside an object */
+    char *key = NULL;
+    if (depth > 0 && (stack[depth - 1].node->type & 0xFF) == cJSON_Object) {
+      if ((key = build_string(&b)) == NULL)
+        goto nomem;
+      skip_ws(&b);
+      b.pos++; /* ':' */
+      skip_ws(&b);
+    }
+    cJSON *n = build_value_node(&b);
+    if (n == NULL) {
+      cJSON_free(key);
+      goto nomem;
+    }
+    n->string = key;
+    if (depth == 0) {
+      root = n;
+    } else {
+      build_frame *f = &stack[depth - 1];
+      if (f->last == NULL) {
+        f->node->child = n;
+      } else {
+        f->last->next = n;
+        n->prev = f->last;
+      }
+      f->last = n;
+    }
+    if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
+      if (depth >= NV_LIMIT_JSON_DEPTH + 1)
+        goto internal;
+      stack[depth++] = (build_frame){n, NULL};
+    }
+    /* what follows: a comma (next member or element), or closing brackets */
+    for (;;) {
+      skip_ws(&b);
+      if (depth == 0) {
+        *out = root;
+        return NV_OK;
+      }
+      unsigned char c = b.pos < b.len ? b.p[b.pos] : 0;
+      if (c == '}' || c == ']') {
+        b.pos++;
+        close_frame(&stack[--depth]);
+        continue;
+      }
+      if (c == ',') {
+        b.pos++;
+        skip_ws(&b);
+        break;
+      }
+      if (stack[depth - 1].last == NULL) /* the first of a container */
+        break;
+      goto internal;
+    }
+  }
+nomem:
+  cJSON_Delete(root);
+  return NV_E_NOMEM;
+internal:
+  cJSON_Delete(root);
+  return NV_E_INTERNAL;
+}
+
+/* ------------------------------------------------------------------ */
 /* Step 3: duplicate members and number tokens                        */
 /* ------------------------------------------------------------------ */
 
@@ -664,29 +951,13 @@ nv_status nv_json_parse(const void *text, size_t len, size_t max_bytes, const ch
   if (rc != NV_OK)
     return rc;
 
-  /* Not require_null_terminated: the text need not end in NUL (and must
-   * not contain one). scan() has already refused trailing data; the end
-   * check below is a second guard. */
-  const char *end = NULL;
-  cJSON *root = cJSON_ParseWithLengthOpts((const char *)text, len, &end, 0);
-  if (root == NULL) {
-    /* scan() accepts only what cJSON accepts, so this is an allocation
-     * failure (cJSON does not say which). */
-    return nv_diag_set(d, NV_E_NOMEM, "%s: out of memory building the JSON tree",
+  cJSON *root = NULL;
+  rc = build_tree((const unsigned char *)text, len, &root);
+  if (rc == NV_E_NOMEM)
+    return nv_diag_set(d, rc, "%s: out of memory building the JSON tree", doc_name(what));
+  if (rc != NV_OK)
+    return nv_diag_set(d, rc, "%s: the tree builder lost its way in accepted text",
                        doc_name(what));
-  }
-  const char *base = (const char *)text;
-  if (end == NULL || end < base || end > base + len) {
-    cJSON_Delete(root);
-    return nv_diag_set(d, NV_E_INTERNAL, "%s: JSON parser reported no end", doc_name(what));
-  }
-  for (size_t i = (size_t)(end - base); i < len; i++) {
-    if (!is_ws((unsigned char)base[i])) {
-      cJSON_Delete(root);
-      return nv_diag_set(d, NV_E_JSON_SYNTAX, "%s: unexpected data after the value at byte %zu",
-                         doc_name(what), i);
-    }
-  }
 
   rc = post_walk(root, (const unsigned char *)text, len, what, d);
   if (rc != NV_OK) {

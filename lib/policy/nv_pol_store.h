@@ -114,13 +114,12 @@ bool nv_pol_store_frozen(const nv_pol_store *s);
 
 /* The store's certificates indexed for the per-context certificate cache
  * (nv_x509_cache_set_anchors: an envelope certificate byte-identical to a
- * store certificate is the store's, never parsed again). The index is
- * made again by every mutator that adds certificates: each new
- * certificate gets its SHA-256 remembered, and each named as its own
- * issuer has its self-signature checked once (one signature verification
- * per root, when it is loaded). NULL for a store without certificates,
- * or if indexing failed. Owned by the store; a cache takes its own
- * reference. */
+ * store certificate is the store's, never parsed again). Made by
+ * nv_pol_store_freeze; for a store that is shared without being frozen,
+ * made once by the first call (under a lock of its own; the certificates
+ * themselves are not touched: their SHA-256 is remembered with each as it
+ * is loaded). NULL for a store without certificates, or if indexing
+ * failed. Owned by the store; a cache takes its own reference. */
 nv_x509_anchors *nv_pol_store_anchors(const nv_pol_store *s);
 
 /* The certificates of a named store, in load order (duplicates kept);

@@ -13,6 +13,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@
 #include "x509/nv_x509_cache.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_leaf.h"
+#include "x509/nv_x509_parse.h"
 #include "x509/nv_x509_store_helpers.h"
 
 #define HASH_LEN 32
@@ -49,7 +53,11 @@ struct nv_pol_store {
   size_t cap;
   size_t total_certs;
   bool frozen;
-  nv_x509_anchors *anchors; /* built by nv_pol_store_freeze, NULL before */
+  /* The certificates indexed for envelope certificates to reuse: made by
+   * nv_pol_store_freeze, or for a store that is never frozen on first use
+   * (under anchors_lock), dropped by every change while it is built. */
+  _Atomic(nv_x509_anchors *) anchors;
+  pthread_mutex_t anchors_lock;
 };
 
 struct nv_pol_certset {
@@ -174,6 +182,9 @@ static nv_status ns_absorb(named_store *ns, nv_x509_list *list, nv_diag *d)
     rc = nv_x509_cert_sha256(list->items[i], ns->hashes[base + i].b, d);
     if (rc != NV_OK)
       return rc;
+    /* kept with the certificate (it is not shared yet): authenticity and
+     * the anchors index look it up without hashing again */
+    (void)nv_x509_remember_sha256(list->items[i], ns->hashes[base + i].b);
   }
   memcpy(ns->certs.items + base, list->items, list->count * sizeof(*list->items));
   ns->certs.count += list->count;
@@ -224,24 +235,29 @@ static nv_status check_room(const nv_pol_store *s, const named_store *tmp, size_
 }
 
 /* Index every certificate of every named store for envelope certificates
- * to reuse (nv_pol_store_anchors), after each change while the store is
- * built; what the previous index knew is not computed again. Best effort:
- * without an index nothing is reused, and nothing else changes. */
-static void refresh_anchors(nv_pol_store *s)
+ * to reuse (nv_pol_store_anchors). Best effort: without an index nothing
+ * is reused, and nothing else changes. */
+static nv_x509_anchors *index_anchors(const nv_pol_store *s)
 {
   X509 **all = calloc(s->total_certs ? s->total_certs : 1, sizeof(*all));
-  nv_x509_anchors *fresh = NULL;
+  nv_x509_anchors *index = NULL;
   if (all != NULL) {
     size_t n = 0;
     for (size_t i = 0; i < s->count; i++)
       for (size_t k = 0; k < s->stores[i].certs.count && n < s->total_certs; k++)
         all[n++] = s->stores[i].certs.items[k];
-    if (nv_x509_anchors_new(all, n, s->anchors, &fresh, NULL) != NV_OK)
-      fresh = NULL;
+    if (n == 0 || nv_x509_anchors_new(all, n, &index, NULL) != NV_OK)
+      index = NULL;
     free(all);
   }
-  nv_x509_anchors_unref(s->anchors);
-  s->anchors = fresh;
+  return index;
+}
+
+/* A change while the store is built: the index, if one was made, is out
+ * of date. */
+static void drop_anchors(nv_pol_store *s)
+{
+  nv_x509_anchors_unref(atomic_exchange(&s->anchors, NULL));
 }
 
 /* Move `tmp` into the object: appended to the named store of the same
@@ -278,7 +294,7 @@ static nv_status commit(nv_pol_store *s, named_store *tmp, nv_diag *d)
     tmp->hash_cap = 0;
   }
   s->total_certs += n;
-  refresh_anchors(s);
+  drop_anchors(s);
   return NV_OK;
 }
 
@@ -374,6 +390,12 @@ nv_status nv_pol_store_new(nv_pol_store **out, nv_diag *d)
   *out = calloc(1, sizeof(**out));
   if (*out == NULL)
     return nv_diag_set(d, NV_E_NOMEM, "out of memory creating a trust store");
+  atomic_init(&(*out)->anchors, NULL);
+  if (pthread_mutex_init(&(*out)->anchors_lock, NULL) != 0) {
+    free(*out);
+    *out = NULL;
+    return nv_diag_set(d, NV_E_NOMEM, "cannot create a trust store lock");
+  }
   return NV_OK;
 }
 
@@ -384,19 +406,36 @@ void nv_pol_store_free(nv_pol_store *s)
   for (size_t i = 0; i < s->count; i++)
     ns_free(&s->stores[i]);
   free(s->stores);
-  nv_x509_anchors_unref(s->anchors);
+  nv_x509_anchors_unref(atomic_load(&s->anchors));
+  pthread_mutex_destroy(&s->anchors_lock);
   free(s);
 }
 
 void nv_pol_store_freeze(nv_pol_store *s)
 {
-  if (s != NULL)
-    s->frozen = true;
+  if (s == NULL || s->frozen)
+    return;
+  if (atomic_load(&s->anchors) == NULL)
+    atomic_store(&s->anchors, index_anchors(s));
+  s->frozen = true;
 }
 
 nv_x509_anchors *nv_pol_store_anchors(const nv_pol_store *s)
 {
-  return s != NULL ? s->anchors : NULL;
+  if (s == NULL)
+    return NULL;
+  nv_x509_anchors *a = atomic_load(&s->anchors);
+  if (a != NULL || s->frozen)
+    return a;
+  /* A store that is shared without being frozen (its certificates do not
+   * change any more, but nobody said so): the first user makes the index,
+   * once. Only the index is written, under its own lock. */
+  nv_pol_store *w = (nv_pol_store *)(uintptr_t)s;
+  pthread_mutex_lock(&w->anchors_lock);
+  if ((a = atomic_load(&w->anchors)) == NULL && (a = index_anchors(s)) != NULL)
+    atomic_store(&w->anchors, a);
+  pthread_mutex_unlock(&w->anchors_lock);
+  return a;
 }
 
 bool nv_pol_store_frozen(const nv_pol_store *s)

@@ -3,9 +3,10 @@
  * nv_x509_cache.h).
  *
  * Both caches are small rings searched linearly: at most a few hundred
- * entries, compared by the first 8 bytes of their SHA-256 before the
- * whole 32, so a lookup costs well under a microsecond and eviction is
- * "drop the oldest". Anchors are a sorted array searched by bisection.
+ * entries, skipped by a length and 8 bytes (certificates) or 8 bytes of
+ * the hash (chains) before a full comparison, so a lookup costs well under
+ * a microsecond and eviction is "drop the oldest". Anchors are a sorted
+ * array searched by bisection.
  */
 #include "x509/nv_x509_cache.h"
 
@@ -28,11 +29,19 @@
 /* ------------------------------------------------------------------ */
 /* anchors                                                             */
 
+/* What is known of an anchor, found out on first need (a pure function of
+ * its bytes, so threads that race to find it out store the same value). */
+enum {
+  VERDICT_UNKNOWN = 0,
+  VERDICT_NO = 1,
+  VERDICT_PARSE_OK = 2, /* nv_x509_go_parse_ok(): an envelope may use it */
+  VERDICT_ROOT_OK = 3   /* and nv_x509_root_rules_ok() passed */
+};
+
 typedef struct anchor {
   uint8_t hash[HASH_LEN];
-  X509 *cert;    /* own reference */
-  bool parse_ok; /* nv_x509_go_parse_ok(): an envelope may use it */
-  bool root_ok;  /* nv_x509_root_rules_ok() passed */
+  X509 *cert;         /* own reference */
+  atomic_int verdict; /* VERDICT_* */
 } anchor;
 
 struct nv_x509_anchors {
@@ -46,7 +55,7 @@ static int cmp_anchor(const void *a, const void *b)
   return memcmp(((const anchor *)a)->hash, ((const anchor *)b)->hash, HASH_LEN);
 }
 
-static const anchor *anchors_find(const nv_x509_anchors *a, const uint8_t hash[HASH_LEN])
+static anchor *anchors_find(const nv_x509_anchors *a, const uint8_t hash[HASH_LEN])
 {
   if (a == NULL || a->count == 0)
     return NULL;
@@ -74,8 +83,8 @@ static void anchors_free(nv_x509_anchors *a)
   free(a);
 }
 
-nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, const nv_x509_anchors *base,
-                              nv_x509_anchors **out, nv_diag *d)
+nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, nv_x509_anchors **out,
+                              nv_diag *d)
 {
   if (out == NULL || (certs == NULL && count > 0))
     return nv_diag_set(d, NV_E_INVALID_ARG, "nv_x509_anchors_new: NULL argument");
@@ -95,6 +104,7 @@ nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, const nv_x509_an
       anchors_free(a);
       return rc;
     }
+    atomic_init(&e->verdict, VERDICT_UNKNOWN);
     a->count++;
   }
   qsort(a->items, a->count, sizeof(*a->items), cmp_anchor);
@@ -104,25 +114,34 @@ nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, const nv_x509_an
       X509_free(a->items[i].cert);
       continue;
     }
-    a->items[n++] = a->items[i];
+    if (n != i) {
+      memcpy(a->items[n].hash, a->items[i].hash, HASH_LEN);
+      a->items[n].cert = a->items[i].cert;
+      atomic_init(&a->items[n].verdict, VERDICT_UNKNOWN);
+    }
+    n++;
   }
   a->count = n;
-  for (size_t i = 0; i < a->count; i++) {
-    anchor *e = &a->items[i];
-    const anchor *known = anchors_find(base, e->hash);
-    if (known != NULL) {
-      e->parse_ok = known->parse_ok;
-      e->root_ok = known->root_ok;
-      continue;
-    }
-    (void)nv_x509_remember_sha256(e->cert, e->hash);
-    e->parse_ok = nv_x509_go_parse_ok(e->cert);
-    /* Only a certificate named as its own issuer can pass; the others
-     * cost no signature verification. */
-    e->root_ok = e->parse_ok && same_name_der(e->cert) && nv_x509_root_rules_ok(e->cert);
-  }
   *out = a;
   return NV_OK;
+}
+
+/* The anchor's verdict, found out on first need: the parser rules, then
+ * (only for a certificate named as its own issuer; the others cost no
+ * signature verification) the root rules. */
+static int anchor_verdict(anchor *e)
+{
+  int v = atomic_load(&e->verdict);
+  if (v != VERDICT_UNKNOWN)
+    return v;
+  if (!nv_x509_go_parse_ok(e->cert))
+    v = VERDICT_NO;
+  else if (same_name_der(e->cert) && nv_x509_root_rules_ok(e->cert))
+    v = VERDICT_ROOT_OK;
+  else
+    v = VERDICT_PARSE_OK;
+  atomic_store(&e->verdict, v);
+  return v;
 }
 
 nv_x509_anchors *nv_x509_anchors_ref(nv_x509_anchors *a)
@@ -147,10 +166,12 @@ size_t nv_x509_anchors_count(const nv_x509_anchors *a)
 /* the cache                                                           */
 
 typedef struct cert_entry {
-  uint64_t tag; /* the first 8 bytes of hash, for a quick comparison */
-  uint8_t hash[HASH_LEN];
-  X509 *cert;   /* own reference */
-  bool root_ok; /* it came from an anchor whose root rules passed */
+  uint8_t *der;   /* a copy of the DER bytes: a lookup compares them all */
+  size_t der_len;
+  uint64_t tail;  /* the last 8 of them (signature bits), to skip quickly */
+  uint8_t hash[HASH_LEN]; /* their SHA-256 */
+  X509 *cert;     /* own reference */
+  bool root_ok;   /* it came from an anchor whose root rules passed */
 } cert_entry;
 
 typedef struct chain_entry {
@@ -159,15 +180,48 @@ typedef struct chain_entry {
   nv_x509_purpose purpose;
 } chain_entry;
 
-/* A ring: `count` entries used, the oldest at `next` once full. */
+/* A ring of entries of one size: n used, grown by doubling up to max;
+ * once full, the oldest (at next) is reused. */
+typedef struct ring {
+  void *items;
+  size_t size, max, cap, n, next;
+} ring;
+
 struct nv_x509_cache {
-  cert_entry *certs;
-  size_t max_certs, n_certs, next_cert;
-  chain_entry *chains;
-  size_t max_chains, n_chains, next_chain;
+  ring certs;  /* cert_entry */
+  ring chains; /* chain_entry */
   nv_x509_anchors *anchors;
   nv_x509_cache_stats stats;
 };
+
+#define CERTS(c) ((cert_entry *)(c)->certs.items)
+#define CHAINS(c) ((chain_entry *)(c)->chains.items)
+
+/* The slot for one more entry: a new one while there is room (or memory
+ * to grow), else the one added longest ago (*reused: the caller releases
+ * what it held). NULL when there is no slot at all. */
+static void *ring_slot(ring *r, bool *reused)
+{
+  *reused = false;
+  if (r->n == r->cap && r->cap < r->max) {
+    size_t want = r->cap == 0 ? 8 : r->cap * 2;
+    if (want > r->max)
+      want = r->max;
+    void *p = realloc(r->items, want * r->size);
+    if (p != NULL) {
+      r->items = p;
+      r->cap = want;
+    }
+  }
+  if (r->n < r->cap)
+    return (char *)r->items + r->n++ * r->size;
+  if (r->n == 0)
+    return NULL;
+  size_t slot = r->next % r->n;
+  r->next = slot + 1;
+  *reused = true;
+  return (char *)r->items + slot * r->size;
+}
 
 static uint64_t tag_of(const uint8_t hash[HASH_LEN])
 {
@@ -190,16 +244,10 @@ nv_status nv_x509_cache_new(size_t max_certs, size_t max_chains, nv_x509_cache *
     return nv_diag_set(d, NV_E_INVALID_ARG, "certificate cache limits above %d entries",
                        MAX_ENTRIES);
   nv_x509_cache *c = calloc(1, sizeof(*c));
-  if (c != NULL) {
-    c->certs = calloc(max_certs, sizeof(*c->certs));
-    c->chains = calloc(max_chains, sizeof(*c->chains));
-  }
-  if (c == NULL || c->certs == NULL || c->chains == NULL) {
-    nv_x509_cache_free(c);
+  if (c == NULL)
     return nv_diag_set(d, NV_E_NOMEM, "out of memory creating a certificate cache");
-  }
-  c->max_certs = max_certs;
-  c->max_chains = max_chains;
+  c->certs = (ring){NULL, sizeof(cert_entry), max_certs, 0, 0, 0};
+  c->chains = (ring){NULL, sizeof(chain_entry), max_chains, 0, 0, 0};
   *out = c;
   return NV_OK;
 }
@@ -208,10 +256,12 @@ void nv_x509_cache_free(nv_x509_cache *c)
 {
   if (c == NULL)
     return;
-  for (size_t i = 0; c->certs != NULL && i < c->n_certs; i++)
-    X509_free(c->certs[i].cert);
-  free(c->certs);
-  free(c->chains);
+  for (size_t i = 0; i < c->certs.n; i++) {
+    X509_free(CERTS(c)[i].cert);
+    free(CERTS(c)[i].der);
+  }
+  free(c->certs.items);
+  free(c->chains.items);
   nv_x509_anchors_unref(c->anchors);
   free(c);
 }
@@ -225,30 +275,52 @@ void nv_x509_cache_set_anchors(nv_x509_cache *c, nv_x509_anchors *a)
   c->anchors = a;
 }
 
-static cert_entry *find_cert(nv_x509_cache *c, const uint8_t hash[HASH_LEN])
+static uint64_t tail_of(const uint8_t *der, size_t len)
 {
-  uint64_t tag = tag_of(hash);
-  for (size_t i = 0; i < c->n_certs; i++)
-    if (c->certs[i].tag == tag && memcmp(c->certs[i].hash, hash, HASH_LEN) == 0)
-      return &c->certs[i];
+  uint64_t t = 0;
+  size_t n = len < sizeof(t) ? len : sizeof(t);
+  memcpy(&t, der + len - n, n);
+  return t;
+}
+
+/* The entry holding exactly these DER bytes. Looking up by the bytes
+ * themselves costs a comparison, where their SHA-256 would cost more than
+ * the rest of a cached verification. */
+static cert_entry *find_cert(nv_x509_cache *c, const uint8_t *der, size_t len)
+{
+  uint64_t tail = tail_of(der, len);
+  for (size_t i = 0; i < c->certs.n; i++) {
+    cert_entry *e = &CERTS(c)[i];
+    if (e->der_len == len && e->tail == tail && memcmp(e->der, der, len) == 0)
+      return e;
+  }
   return NULL;
 }
 
-/* Remember `cert` (a new reference is taken); best effort. */
-static void add_cert(nv_x509_cache *c, const uint8_t hash[HASH_LEN], X509 *cert, bool root_ok)
+/* Remember `cert`, parsed from `der` whose SHA-256 is `hash` (a new
+ * reference and a copy of the bytes are taken); best effort. */
+static void add_cert(nv_x509_cache *c, const uint8_t *der, size_t len,
+                     const uint8_t hash[HASH_LEN], X509 *cert, bool root_ok)
 {
-  X509 *ref = nv_x509_ref(cert);
-  if (ref == NULL)
+  if (len == 0 || len > NV_X509_CACHE_MAX_DER)
     return;
-  cert_entry *e;
-  if (c->n_certs < c->max_certs) {
-    e = &c->certs[c->n_certs++];
-  } else {
-    e = &c->certs[c->next_cert];
-    c->next_cert = (c->next_cert + 1) % c->max_certs;
-    X509_free(e->cert);
+  uint8_t *copy = malloc(len);
+  X509 *ref = copy != NULL ? nv_x509_ref(cert) : NULL;
+  bool reused = false;
+  cert_entry *e = ref != NULL ? ring_slot(&c->certs, &reused) : NULL;
+  if (e == NULL) {
+    X509_free(ref);
+    free(copy);
+    return;
   }
-  e->tag = tag_of(hash);
+  if (reused) {
+    X509_free(e->cert);
+    free(e->der);
+  }
+  memcpy(copy, der, len);
+  e->der = copy;
+  e->der_len = len;
+  e->tail = tail_of(der, len);
   memcpy(e->hash, hash, HASH_LEN);
   e->cert = ref;
   e->root_ok = root_ok;
@@ -258,22 +330,20 @@ static bool find_chain(const nv_x509_cache *c, const uint8_t hash[HASH_LEN],
                        nv_x509_purpose purpose)
 {
   uint64_t tag = tag_of(hash);
-  for (size_t i = 0; i < c->n_chains; i++)
-    if (c->chains[i].tag == tag && c->chains[i].purpose == purpose &&
-        memcmp(c->chains[i].hash, hash, HASH_LEN) == 0)
+  for (size_t i = 0; i < c->chains.n; i++) {
+    const chain_entry *e = &CHAINS(c)[i];
+    if (e->tag == tag && e->purpose == purpose && memcmp(e->hash, hash, HASH_LEN) == 0)
       return true;
+  }
   return false;
 }
 
 static void add_chain(nv_x509_cache *c, const uint8_t hash[HASH_LEN], nv_x509_purpose purpose)
 {
-  chain_entry *e;
-  if (c->n_chains < c->max_chains) {
-    e = &c->chains[c->n_chains++];
-  } else {
-    e = &c->chains[c->next_chain];
-    c->next_chain = (c->next_chain + 1) % c->max_chains;
-  }
+  bool reused = false;
+  chain_entry *e = ring_slot(&c->chains, &reused);
+  if (e == NULL)
+    return;
   e->tag = tag_of(hash);
   memcpy(e->hash, hash, HASH_LEN);
   e->purpose = purpose;
@@ -283,29 +353,35 @@ static void add_chain(nv_x509_cache *c, const uint8_t hash[HASH_LEN], nv_x509_pu
  * reference. Errors are nv_x509_parse_chain_cert's. Only certificates
  * that passed every parser rule are remembered, so a hit passes them. */
 static nv_status cached_cert(nv_x509_cache *c, const nv_buf *b, size_t index,
-                             const uint8_t hash[HASH_LEN], X509 **out, bool *root_ok,
+                             uint8_t hash[HASH_LEN], X509 **out, bool *root_ok, bool *hashed,
                              nv_diag *d)
 {
   *root_ok = false;
-  cert_entry *e = find_cert(c, hash);
+  cert_entry *e = find_cert(c, b->data, b->len);
   if (e != NULL && (*out = nv_x509_ref(e->cert)) != NULL) {
     c->stats.cert_hits++;
+    memcpy(hash, e->hash, HASH_LEN);
     *root_ok = e->root_ok;
     return NV_OK;
   }
+  if (!nv_x509_sha256(b->data, b->len, hash)) {
+    *hashed = false; /* no cache without the hash */
+    return nv_x509_parse_chain_cert(b, index, out, d);
+  }
   /* An anchor's hash is the SHA-256 of its DER encoding: these bytes are
    * that encoding, so the anchor is what parsing them would give. */
-  const anchor *a = anchors_find(c->anchors, hash);
-  if (a != NULL && a->parse_ok && (*out = nv_x509_ref(a->cert)) != NULL) {
+  anchor *a = anchors_find(c->anchors, hash);
+  int verdict = a != NULL ? anchor_verdict(a) : VERDICT_NO;
+  if (verdict != VERDICT_NO && (*out = nv_x509_ref(a->cert)) != NULL) {
     c->stats.anchor_hits++;
-    add_cert(c, hash, a->cert, a->root_ok);
-    *root_ok = a->root_ok;
+    add_cert(c, b->data, b->len, hash, a->cert, verdict == VERDICT_ROOT_OK);
+    *root_ok = verdict == VERDICT_ROOT_OK;
     return NV_OK;
   }
   c->stats.parses++;
   nv_status rc = nv_x509_parse_chain_cert(b, index, out, d);
   if (rc == NV_OK)
-    add_cert(c, hash, *out, false);
+    add_cert(c, b->data, b->len, hash, *out, false);
   return rc;
 }
 
@@ -338,11 +414,11 @@ nv_status nv_x509_cache_parse_chain(nv_x509_cache *c, const nv_buf *ders, size_t
     nv_status rc;
     X509 *cert = NULL;
     root_ok = false;
-    if (b->data == NULL || b->len == 0 || !nv_x509_sha256(b->data, b->len, hash)) {
+    if (b->data == NULL || b->len == 0) {
       hashed = false;
-      rc = nv_x509_parse_chain_cert(b, i, &cert, d); /* no cache without the hash */
+      rc = nv_x509_parse_chain_cert(b, i, &cert, d); /* its error */
     } else {
-      rc = cached_cert(c, b, i, hash, &cert, &root_ok, d);
+      rc = cached_cert(c, b, i, hash, &cert, &root_ok, &hashed, d);
     }
     if (rc != NV_OK) {
       X509_free(cert);
@@ -395,6 +471,6 @@ void nv_x509_cache_get_stats(const nv_x509_cache *c, nv_x509_cache_stats *out)
   if (c == NULL)
     return;
   *out = c->stats;
-  out->certs = c->n_certs;
-  out->chains = c->n_chains;
+  out->certs = c->certs.n;
+  out->chains = c->chains.n;
 }

@@ -38,6 +38,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,52 +77,92 @@ enum {
  * prints names), into buf (always NUL-terminated, truncated at a UTF-8
  * boundary). UTF-8 stays UTF-8 (Go does not escape it either); control
  * characters stay escaped, so messages hold no raw control bytes. */
-void nv_x509_name_text(const X509_NAME *name, char *buf, size_t size)
+/* Copy `len` bytes of text into buf (always NUL-terminated), cut at a
+ * UTF-8 character boundary when they do not fit. */
+static void cut_copy(char *buf, size_t size, const char *data, size_t len)
+{
+  if (len > size - 1) {
+    len = size - 1;
+    while (len > 0 && ((unsigned char)data[len] & 0xC0) == 0x80)
+      len--;
+  }
+  if (len > 0)
+    memcpy(buf, data, len);
+  buf[len] = '\0';
+}
+
+/* nv_x509_name_text; false when the text was cut to fit `size` or could
+ * not be made. */
+static bool name_text(const X509_NAME *name, char *buf, size_t size)
 {
   const unsigned char *der = NULL;
   size_t der_len = 0;
   buf[0] = '\0';
   if (name == NULL || X509_NAME_get0_der(name, &der, &der_len) != 1) {
     ERR_clear_error();
-    return;
+    return false;
   }
   if (der_len > NAME_PRINT_MAX_DER) {
-    snprintf(buf, size, "<name of %zu bytes>", der_len);
-    return;
+    int n = snprintf(buf, size, "<name of %zu bytes>", der_len);
+    return n >= 0 && (size_t)n < size;
   }
   BIO *bio = BIO_new(BIO_s_mem());
   if (bio == NULL) {
     ERR_clear_error();
-    return;
+    return false;
   }
+  bool whole = true;
   unsigned long flags = (ASN1_STRFLGS_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |
                         XN_FLAG_SEP_COMMA_PLUS | XN_FLAG_DN_REV | XN_FLAG_FN_SN |
                         XN_FLAG_DUMP_UNKNOWN_FIELDS;
   if (X509_NAME_print_ex(bio, name, 0, flags) < 0) {
-    snprintf(buf, size, "<unprintable name>");
+    int n = snprintf(buf, size, "<unprintable name>");
+    whole = n >= 0 && (size_t)n < size;
   } else {
     char *data = NULL;
     long n = BIO_get_mem_data(bio, &data);
     size_t len = n > 0 && data != NULL ? (size_t)n : 0;
-    if (len > size - 1) {
-      len = size - 1;
-      while (len > 0 && ((unsigned char)data[len] & 0xC0) == 0x80)
-        len--;
-    }
-    if (len > 0)
-      memcpy(buf, data, len);
-    buf[len] = '\0';
+    whole = len <= size - 1;
+    cut_copy(buf, size, data, len);
   }
   BIO_free(bio);
   ERR_clear_error();
+  return whole;
 }
+
+void nv_x509_name_text(const X509_NAME *name, char *buf, size_t size)
+{
+  (void)name_text(name, buf, size);
+}
+
+/* Longest subject kept with a certificate (nv_x509_subject_slot). */
+#define SUBJECT_KEPT_MAX 1024
 
 const char *nv_x509_subject(X509 *cert, char *buf, size_t size)
 {
   if (buf == NULL || size == 0)
     return "";
   buf[0] = '\0';
-  if (cert != NULL)
+  if (cert == NULL)
+    return buf;
+  /* A certificate parsed here keeps its subject's text: printing it costs
+   * more than the rest of a cached verification. */
+  _Atomic(char *) *slot = nv_x509_subject_slot(cert);
+  char *kept = slot != NULL ? atomic_load(slot) : NULL;
+  if (kept == NULL && slot != NULL) {
+    char full[SUBJECT_KEPT_MAX];
+    if (name_text(X509_get_subject_name(cert), full, sizeof(full)) &&
+        (kept = strdup(full)) != NULL) {
+      char *expected = NULL;
+      if (!atomic_compare_exchange_strong(slot, &expected, kept)) {
+        free(kept); /* another thread kept the same text first */
+        kept = expected;
+      }
+    }
+  }
+  if (kept != NULL)
+    cut_copy(buf, size, kept, strlen(kept));
+  else
     nv_x509_name_text(X509_get_subject_name(cert), buf, size);
   return buf;
 }
@@ -645,12 +686,36 @@ static bool valid_purpose(nv_x509_purpose purpose)
   return purpose == NV_X509_CODE_SIGNING || purpose == NV_X509_TIMESTAMPING;
 }
 
+/* Printing a subject costs more than the rules that may need it: the
+ * single-certificate rules run first without a subject and without a
+ * diagnostic, and only when one fails again, the same way, with both. */
+static nv_status leaf_rules(X509 *cert, nv_x509_purpose purpose, const char *q, nv_diag *d);
+static nv_status ca_rules(X509 *cert, nv_x509_purpose purpose, int expected_path_len,
+                          const char *q, nv_diag *d);
+
 nv_status nv_x509_validate_leaf(X509 *cert, nv_x509_purpose purpose, nv_diag *d)
 {
   if (cert == NULL || !valid_purpose(purpose))
     return nv_diag_set(d, NV_E_INVALID_ARG, "nv_x509_validate_leaf: invalid argument");
+  if (leaf_rules(cert, purpose, "", NULL) == NV_OK)
+    return NV_OK;
   char q[QUOTED_MAX];
-  quoted_subject(cert, q, sizeof(q));
+  return leaf_rules(cert, purpose, quoted_subject(cert, q, sizeof(q)), d);
+}
+
+nv_status nv_x509_validate_ca(X509 *cert, nv_x509_purpose purpose, int expected_path_len,
+                              nv_diag *d)
+{
+  if (cert == NULL || !valid_purpose(purpose))
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_x509_validate_ca: invalid argument");
+  if (ca_rules(cert, purpose, expected_path_len, "", NULL) == NV_OK)
+    return NV_OK;
+  char q[QUOTED_MAX];
+  return ca_rules(cert, purpose, expected_path_len, quoted_subject(cert, q, sizeof(q)), d);
+}
+
+static nv_status leaf_rules(X509 *cert, nv_x509_purpose purpose, const char *q, nv_diag *d)
+{
 
   bc_info bc;
   get_basic_constraints(cert, &bc);
@@ -705,13 +770,9 @@ nv_status nv_x509_validate_leaf(X509 *cert, nv_x509_purpose purpose, nv_diag *d)
   return validate_leaf_key(cert, q, d);
 }
 
-nv_status nv_x509_validate_ca(X509 *cert, nv_x509_purpose purpose, int expected_path_len,
-                              nv_diag *d)
+static nv_status ca_rules(X509 *cert, nv_x509_purpose purpose, int expected_path_len,
+                          const char *q, nv_diag *d)
 {
-  if (cert == NULL || !valid_purpose(purpose))
-    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_x509_validate_ca: invalid argument");
-  char q[QUOTED_MAX];
-  quoted_subject(cert, q, sizeof(q));
 
   /* The spec requires basicConstraints to be critical; notation-go does
    * not check criticality (notary-spec.md section 19 row 7) and neither

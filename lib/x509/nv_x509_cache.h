@@ -3,11 +3,15 @@
  * docs/performance.md "Caches").
  *
  * An nv_x509_cache remembers, for one verification context:
- *   - parsed envelope certificates, keyed by the SHA-256 of their DER
- *     bytes: a certificate seen again is not parsed again (X509_up_ref of
- *     the remembered one). At most `max_certs` entries; when full, the
- *     entry added longest ago is dropped (its certificate lives on in the
- *     chains that still hold it).
+ *   - parsed envelope certificates with their DER bytes and the SHA-256
+ *     of them: a certificate whose bytes are seen again is not parsed
+ *     again (X509_up_ref of the remembered one). Entries are found by
+ *     comparing the bytes themselves (cheaper than hashing them again;
+ *     the hash is computed once, for a certificate not found). At most
+ *     `max_certs` entries of at most NV_X509_CACHE_MAX_DER bytes each
+ *     (a larger certificate is parsed every time); when full, the entry
+ *     added longest ago is dropped (its certificate lives on in the
+ *     lists that still hold it).
  *   - chains that passed the chain rules (nv_x509_validate_chain), keyed
  *     by a SHA-256 over the purpose and every certificate's DER hash, in
  *     order. The chain rules do not depend on the time (validity periods
@@ -38,6 +42,8 @@
 
 #define NV_X509_CACHE_DEFAULT_CERTS 256
 #define NV_X509_CACHE_DEFAULT_CHAINS 256
+/* Largest certificate remembered: 256 entries hold at most 2 MiB. */
+#define NV_X509_CACHE_MAX_DER 8192
 
 typedef struct nv_x509_cache nv_x509_cache;
 typedef struct nv_x509_anchors nv_x509_anchors;
@@ -45,15 +51,16 @@ typedef struct nv_x509_anchors nv_x509_anchors;
 /* ---- anchors: a trust store's certificates, indexed by hash ---- */
 
 /* Index `certs` (duplicates are indexed once) by their X509_digest
- * SHA-256 and run nv_x509_root_rules_ok() on each certificate whose raw
- * subject equals its raw issuer: one signature verification per root,
- * once (what `base`, an earlier index of the same store, may be NULL,
- * already knows is taken from it). Each certificate gets one more
- * reference and remembers its hash (nv_x509_cert_sha256), so the
- * certificates must not be shared with other threads yet (a trust store
- * calls this while it is built). The result starts with one reference. */
-nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, const nv_x509_anchors *base,
-                              nv_x509_anchors **out, nv_diag *d);
+ * SHA-256 (remembered with each certificate where the owner had it
+ * remembered, nv_x509_remember_sha256; computed otherwise). Each
+ * certificate gets one more reference. On first use as an envelope's
+ * certificate, an anchor is checked once against the parser rules and, if
+ * it is named as its own issuer, the root rules (nv_x509_root_rules_ok:
+ * one signature verification); the verdict is kept in the index (atomic:
+ * an index may be used by many threads at once). The result starts with
+ * one reference. */
+nv_status nv_x509_anchors_new(X509 *const *certs, size_t count, nv_x509_anchors **out,
+                              nv_diag *d);
 nv_x509_anchors *nv_x509_anchors_ref(nv_x509_anchors *a);
 void nv_x509_anchors_unref(nv_x509_anchors *a);
 size_t nv_x509_anchors_count(const nv_x509_anchors *a);

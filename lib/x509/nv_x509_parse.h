@@ -52,4 +52,11 @@ bool nv_x509_remember_sha256(X509 *cert, const uint8_t hash[32]);
  * and EVP_sha256() look the implementation up on every call). */
 bool nv_x509_sha256(const void *data, size_t len, uint8_t out[32]);
 
+/* Where the printed subject of a certificate parsed by nv_x509_d2i is
+ * kept once asked for (nv_x509_subject): a pure function of its bytes,
+ * filled at most once by compare-and-swap from NULL, so threads sharing
+ * the certificate may race for it harmlessly; freed with it. NULL for any
+ * other certificate (a trust store's are never written). */
+_Atomic(char *) *nv_x509_subject_slot(const X509 *cert);
+
 #endif /* NV_X509_PARSE_H */

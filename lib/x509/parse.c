@@ -19,6 +19,7 @@
 #include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ typedef struct cert_extra {
   EVP_PKEY *key; /* NULL: the certificate's own (X509_get0_pubkey) */
   bool has_sha256;
   uint8_t sha256[32];
+  bool parsed_here;         /* by nv_x509_d2i: the subject may be kept */
+  _Atomic(char *) subject;  /* its printed subject, once asked for */
 } cert_extra;
 
 static const struct {
@@ -55,6 +58,7 @@ static void extra_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, lon
   cert_extra *x = ptr;
   if (x != NULL) {
     EVP_PKEY_free(x->key);
+    free(atomic_load(&x->subject));
     free(x);
   }
 }
@@ -67,10 +71,14 @@ static int extra_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from
   cert_extra *src = *from_d;
   if (src == NULL)
     return 1;
-  cert_extra *copy = malloc(sizeof(*copy));
+  cert_extra *copy = calloc(1, sizeof(*copy));
   if (copy == NULL)
     return 0;
-  *copy = *src;
+  copy->key = src->key;
+  copy->has_sha256 = src->has_sha256;
+  memcpy(copy->sha256, src->sha256, sizeof(copy->sha256));
+  copy->parsed_here = false; /* the copy is not ours to keep texts on */
+  atomic_init(&copy->subject, NULL);
   if (copy->key != NULL && EVP_PKEY_up_ref(copy->key) != 1) {
     free(copy);
     return 0;
@@ -175,6 +183,8 @@ static bool attach(X509 *cert, EVP_PKEY *key)
   if (x == NULL)
     return false;
   x->key = key;
+  x->parsed_here = true;
+  atomic_init(&x->subject, NULL);
   unsigned int len = 0;
   x->has_sha256 = X509_digest(cert, sha256_md != NULL ? sha256_md : EVP_sha256(), x->sha256,
                               &len) == 1 &&
@@ -254,6 +264,7 @@ bool nv_x509_remember_sha256(X509 *cert, const uint8_t hash[32])
   if (x == NULL) {
     if ((x = calloc(1, sizeof(*x))) == NULL)
       return false;
+    atomic_init(&x->subject, NULL);
     if (X509_set_ex_data(cert, extra_index, x) != 1) {
       free(x);
       return false;
@@ -272,4 +283,10 @@ bool nv_x509_sha256(const void *data, size_t len, uint8_t out[32])
   if (!ok)
     ERR_clear_error();
   return ok;
+}
+
+_Atomic(char *) *nv_x509_subject_slot(const X509 *cert)
+{
+  cert_extra *x = extra_of(cert);
+  return x != NULL && x->parsed_here ? &x->subject : NULL;
 }

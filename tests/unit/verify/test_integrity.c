@@ -736,6 +736,28 @@ static void store_root_is_reused(void **state)
     nv_x509_cache_free(cache);
   }
   free_bench_trust(&t);
+
+  /* a store shared without being frozen (the public nv_truststore) makes
+   * its index on first use, once; a change while it is built drops it */
+  nv_pol_store *open_store = NULL;
+  assert_int_equal(nv_pol_store_new(&open_store, NULL), NV_OK);
+  assert_null(nv_pol_store_anchors(open_store));
+  bytes root = slurp_in(NV_BENCH_FIXTURES, "rsa3072/root.crt");
+  assert_int_equal(nv_pol_store_add_bytes(open_store, "ca", "r", root.data, root.len, "root.crt",
+                                          NULL),
+                   NV_OK);
+  nv_x509_anchors *first = nv_pol_store_anchors(open_store);
+  assert_non_null(first);
+  assert_ptr_equal(nv_pol_store_anchors(open_store), first);
+  assert_int_equal(nv_x509_anchors_count(first), 1);
+  bytes ec_root = slurp_in(NV_BENCH_FIXTURES, "ecp256/root.crt");
+  assert_int_equal(nv_pol_store_add_bytes(open_store, "ca", "e", ec_root.data, ec_root.len,
+                                          "root.crt", NULL),
+                   NV_OK);
+  assert_int_equal(nv_x509_anchors_count(nv_pol_store_anchors(open_store)), 2);
+  nv_pol_store_free(open_store);
+  bytes_free(&root);
+  bytes_free(&ec_root);
 }
 
 int main(void)
