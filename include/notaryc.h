@@ -15,5 +15,6 @@
 #include <notaryc/nv_envelope.h>
 #include <notaryc/nv_trust.h>
 #include <notaryc/nv_verify.h>
+#include <notaryc/nv_registry.h>
 
 #endif /* NOTARYC_H */

@@ -13,6 +13,7 @@
 #include "base/nv_descriptor.h"
 #include "base/nv_diag.h"
 #include "registry/nv_reg_manifest.h"
+#include "registry/nv_reg_ref.h"
 
 /* What a fetch is for: selects the status codes of its failures. */
 typedef enum nv_reg_fetch_kind {
@@ -52,6 +53,46 @@ struct nv_reg_source {
 /* An OCI image layout reference "PATH:tag" or "PATH@<digest>"
  * (nv_reg_layout_ref_parse rules), opened with nv_reg_layout_open(). */
 nv_status nv_reg_source_open_layout(const char *reference, nv_reg_source **out, nv_diag *d);
+
+/* The Referrers API pages read for one subject at most; a registry that
+ * keeps sending "next" links beyond this fails the listing
+ * (NV_E_REFERRERS_LIST_FAILED). A page holds many entries and the list
+ * stops at the attempt limit anyway, so real registries stay far below. */
+#define NV_REG_MAX_REFERRERS_PAGES 64
+
+typedef struct nv_reg_client nv_reg_client; /* registry/nv_reg_client.h */
+
+/* A repository of a remote registry (lib/registry/remote.c), reached
+ * through `client` (the context's: settings, connections, tokens), for a
+ * parsed reference. The client's time budget starts now.
+ *   resolve: GET of the manifest by tag or digest (at most
+ *     NV_LIMIT_MANIFEST_BYTES); its media type is the Content-Type, its
+ *     digest the hash of the bytes received (in the algorithm of the
+ *     reference's digest, else of Docker-Content-Digest, else sha256).
+ *     A digest reference must get exactly that digest back, and a
+ *     Docker-Content-Digest header must agree with the bytes:
+ *     NV_E_RESOLVED_DIGEST_MISMATCH (CVE-2023-33959) /
+ *     NV_E_CONTENT_DIGEST_MISMATCH. 404: NV_E_ARTIFACT_NOT_FOUND.
+ *   list_signatures: the Referrers API with the artifactType filter, every
+ *     page filtered again here, "next" Links followed on the same origin
+ *     up to NV_REG_MAX_REFERRERS_PAGES; when the registry does not serve
+ *     the API (404 other than NAME_UNKNOWN, 401 without a challenge, 200
+ *     that is not an image index), the referrers tag schema
+ *     ("<alg>-<hex>"; 404: no signatures). What worked is remembered per
+ *     registry in the client (mode NV_REFERRERS_AUTO).
+ *   fetch: manifests by digest from /manifests/, the rest from /blobs/,
+ *     at most the descriptor's size (a bigger body is stopped at the
+ *     first byte too many), digest-checked.
+ * Network, time-out, TLS, authentication and credential failures keep
+ * their own codes (NV_E_NETWORK, NV_E_TIMEOUT, NV_E_TLS,
+ * NV_E_REGISTRY_AUTH, NV_E_REGISTRY_DENIED, NV_E_CREDENTIALS,
+ * NV_E_CALLBACK): they are not a signature's fault. */
+nv_status nv_reg_source_open_remote(nv_reg_client *client, const nv_reg_ref *ref,
+                                    nv_reg_source **out, nv_diag *d);
+
+/* The HTTP requests a remote source has sent (every redirect hop and
+ * token request counted); 0 for other sources. */
+uint32_t nv_reg_source_request_count(const nv_reg_source *s);
 
 /* Release a source (NULL does nothing). */
 void nv_reg_source_close(nv_reg_source *s);

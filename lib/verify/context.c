@@ -1,6 +1,7 @@
 #include <notaryc/nv_context.h>
 
 #include <stdlib.h>
+#include "registry/nv_reg_client.h"
 #include "verify/nv_vfy_context.h"
 #include "verify/nv_vfy_global.h"
 
@@ -24,6 +25,7 @@ NV_API void nv_ctx_free(nv_ctx *ctx)
   if (ctx == NULL)
     return;
   nv_x509_cache_free(ctx->cache);
+  nv_reg_client_free(ctx->registry);
   free(ctx);
 }
 

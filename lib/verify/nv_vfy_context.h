@@ -10,6 +10,7 @@
 struct nv_ctx {
   nv_diag diag;        /* last error and log hook of this context */
   nv_x509_cache *cache; /* certificates and chains seen; made on first use */
+  struct nv_reg_client *registry; /* registry settings, connections, tokens; made on first use */
 };
 
 /* The context's certificate cache for a verification against `store`
