@@ -9,7 +9,6 @@
  */
 #include "base/nv_base64.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -18,25 +17,35 @@ static const char std_alphabet[64] =
 static const char url_alphabet[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* The 6-bit value of each byte in one alphabet, or NOT_B64: one table per
- * alphabet (the inverse of the strings above, made once), so the two
- * cannot be confused. */
+/* The 6-bit value of each byte in one alphabet, or NOT_B64: one constant
+ * table per alphabet (the two differ in the characters for 62 and 63), so
+ * the two cannot be confused. Made by the compiler from the alphabet's
+ * rule, the inverse of the strings above. */
 #define NOT_B64 0xFF
-static uint8_t std_values[256], url_values[256];
-static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
-
-static void invert(uint8_t values[256], const char alphabet[64])
-{
-  memset(values, NOT_B64, 256);
-  for (unsigned i = 0; i < 64; i++)
-    values[(unsigned char)alphabet[i]] = (uint8_t)i;
-}
-
-static void make_tables(void)
-{
-  invert(std_values, std_alphabet);
-  invert(url_values, url_alphabet);
-}
+#define B64_VALUE(c, c62, c63)                                                                    \
+  (uint8_t)((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                                \
+            : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                           \
+            : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                           \
+            : (c) == (c62)             ? 62                                                       \
+            : (c) == (c63)             ? 63                                                       \
+                                       : NOT_B64)
+#define B64_ROW(b, c62, c63)                                                                      \
+  B64_VALUE((b) + 0, c62, c63), B64_VALUE((b) + 1, c62, c63), B64_VALUE((b) + 2, c62, c63),       \
+    B64_VALUE((b) + 3, c62, c63), B64_VALUE((b) + 4, c62, c63), B64_VALUE((b) + 5, c62, c63),     \
+    B64_VALUE((b) + 6, c62, c63), B64_VALUE((b) + 7, c62, c63), B64_VALUE((b) + 8, c62, c63),     \
+    B64_VALUE((b) + 9, c62, c63), B64_VALUE((b) + 10, c62, c63), B64_VALUE((b) + 11, c62, c63),   \
+    B64_VALUE((b) + 12, c62, c63), B64_VALUE((b) + 13, c62, c63), B64_VALUE((b) + 14, c62, c63),  \
+    B64_VALUE((b) + 15, c62, c63)
+#define B64_TABLE(c62, c63)                                                                       \
+  {                                                                                               \
+    B64_ROW(0, c62, c63), B64_ROW(16, c62, c63), B64_ROW(32, c62, c63), B64_ROW(48, c62, c63),    \
+      B64_ROW(64, c62, c63), B64_ROW(80, c62, c63), B64_ROW(96, c62, c63),                        \
+      B64_ROW(112, c62, c63), B64_ROW(128, c62, c63), B64_ROW(144, c62, c63),                     \
+      B64_ROW(160, c62, c63), B64_ROW(176, c62, c63), B64_ROW(192, c62, c63),                     \
+      B64_ROW(208, c62, c63), B64_ROW(224, c62, c63), B64_ROW(240, c62, c63)                      \
+  }
+static const uint8_t std_values[256] = B64_TABLE('+', '/');
+static const uint8_t url_values[256] = B64_TABLE('-', '_');
 
 static nv_status bad_char(nv_diag *d, const char *what, unsigned char c, size_t off)
 {
@@ -64,8 +73,6 @@ static nv_status decode(const char *in, size_t len, nv_buf *out, nv_diag *d, boo
     }
   }
 
-  if (pthread_once(&tables_once, make_tables) != 0)
-    return nv_diag_set(d, NV_E_INTERNAL, "%s: cannot make the decoding tables", what);
   const uint8_t *tab = url ? url_values : std_values;
   const unsigned char *src = (const unsigned char *)in;
   size_t rem = nchars % 4;
