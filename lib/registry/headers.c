@@ -67,7 +67,16 @@ nv_status nv_reg_url_parse(const char *url, nv_reg_url *out, nv_diag *d)
   if (len > NV_REG_URL_MAX_BYTES)
     return nv_diag_set(d, NV_E_REGISTRY_PROTOCOL, "URL longer than %d bytes",
                        NV_REG_URL_MAX_BYTES);
-  nv_quoted q = nv_quote(url, len);
+  /* messages quote the URL only up to its authority's '@', if any */
+  size_t shown = len;
+  const char *sep = strstr(url, "://");
+  if (sep != NULL) {
+    size_t alen = strcspn(sep + 3, "/?#");
+    const char *at = memchr(sep + 3, '@', alen);
+    if (at != NULL)
+      shown = (size_t)(sep + 3 - url);
+  }
+  nv_quoted q = nv_quote(url, shown);
   if (!url_chars(url, len))
     return nv_diag_set(d, NV_E_REGISTRY_PROTOCOL,
                        "URL \"%s\" contains a space, a control or a non-ASCII character", q.s);
@@ -82,9 +91,14 @@ nv_status nv_reg_url_parse(const char *url, nv_reg_url *out, nv_diag *d)
   }
   const char *auth = url + skip;
   size_t auth_len = strcspn(auth, "/?#");
-  if (memchr(auth, '@', auth_len) != NULL)
+  const char *at = memchr(auth, '@', auth_len);
+  if (at != NULL) {
+    /* the user information may hold a password: not quoted */
+    nv_quoted h = nv_quote(at + 1, auth_len - (size_t)(at + 1 - auth));
     return nv_diag_set(d, NV_E_REGISTRY_PROTOCOL,
-                       "URL \"%s\" carries user information (user@host): refused", q.s);
+                       "a URL for host \"%s\" carries user information (user@host): refused",
+                       h.s);
+  }
   size_t host_len;
   if (auth_len > 0 && auth[0] == '[') {
     const char *close = memchr(auth, ']', auth_len);

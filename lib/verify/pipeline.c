@@ -220,9 +220,12 @@ static nv_status check_payload(const nv_vfy_inputs *in, const nv_env *e, nv_diag
     rc = check_blob(in->blob, e, &desc, ld);
   else if (rc == NV_OK && in->target != NULL && !nv_descriptor_equal(&desc, in->target))
     rc = nv_diag_set(ld, NV_E_TARGET_ARTIFACT_MISMATCH,
-                     "the signature's target artifact (%s) does not match the artifact "
-                     "being verified (%s)",
-                     desc.digest, in->target->digest ? in->target->digest : "?");
+                     "content descriptor mismatch: the signature was made for %s, %" PRIu64
+                     " bytes, media type \"%s\", not for the artifact being verified (%s, "
+                     "%" PRIu64 " bytes, media type \"%s\"); it signs other content",
+                     desc.digest, desc.size, desc.media_type,
+                     in->target->digest ? in->target->digest : "?", in->target->size,
+                     in->target->media_type ? in->target->media_type : "?");
   for (size_t i = 0; rc == NV_OK && i < in->metadata_count; i++) {
     const char *v = nv_descriptor_annotation(&desc, in->metadata_keys[i]);
     if (v == NULL || in->metadata_values[i] == NULL || strcmp(v, in->metadata_values[i]) != 0)

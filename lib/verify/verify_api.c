@@ -504,6 +504,12 @@ static nv_status verify_layout(session *s, const nv_trust_policy *policy, const 
   snprintf(selector, n, "%s@sha256:", s->opts->layout_scope);
   nv_status rc = nv_pol_select_oci(policy->doc, selector, &stmt, d);
   free(selector);
+  if (rc == NV_E_NO_APPLICABLE_POLICY) /* the selector is ours: name the scope instead */
+    rc = nv_diag_set(d, rc,
+                     "no trust policy statement applies to scope \"%s\" (given for the OCI "
+                     "layout %s): add the scope to a statement's registryScopes, or use a "
+                     "statement with the scope \"*\"",
+                     s->opts->layout_scope, reference);
   if (rc != NV_OK || !use_statement(s, stmt, &rc))
     return rc;
   if ((rc = nv_reg_source_open_layout(reference, &src, d)) == NV_OK)

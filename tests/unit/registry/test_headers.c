@@ -55,6 +55,7 @@ static void url_parse(void **state)
   assert_int_equal(nv_reg_url_parse("https://u:secret@reg.example/", &u, &d),
                    NV_E_REGISTRY_PROTOCOL);
   assert_non_null(strstr(d.msg, "user information"));
+  assert_null(strstr(d.msg, "secret"));
 }
 
 static void url_resolve(void **state)

@@ -1531,9 +1531,9 @@ static void test_envelope_target_mismatch(void **state)
                 NV_E_VERIFICATION_FAILED);
   const nv_signature *s = nv_result_signature(f->result, 0);
   assert_status(nv_signature_status(s), NV_E_TARGET_ARTIFACT_MISMATCH);
-  assert_contains(nv_signature_message(s), "does not match the artifact being verified");
+  assert_contains(nv_signature_message(s), "content descriptor mismatch");
   assert_contains(nv_result_message(f->result), "signature verification failed");
-  assert_contains(nv_result_message(f->result), "does not match the artifact being verified");
+  assert_contains(nv_result_message(f->result), "content descriptor mismatch");
   /* every policy check passed: the payload binding is what failed */
   expect_sig_check(s, NV_CHECK_AUTHENTICITY, NV_ACTION_ENFORCE, NV_OUTCOME_PASSED, NV_OK);
   expect_sig_check(s, NV_CHECK_AUTHENTIC_TIMESTAMP, NV_ACTION_ENFORCE, NV_OUTCOME_PASSED, NV_OK);
@@ -1950,14 +1950,11 @@ static void test_blob_expiry(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* known library bugs: these fail until the library is fixed. They run  */
-/* only with NV_TEST_KNOWN_BUGS=1 in the environment; move a test to    */
-/* the main list once it passes.                                        */
+/* messages                                                             */
 
-/* The payload check names only the digests, which are equal when the
- * size or the media type is what differs: the message must name the
- * difference. */
-static void test_bug_target_mismatch_message(void **state)
+/* The payload mismatch names both descriptors in full: the digests are
+ * equal when the size or the media type is what differs. */
+static void test_target_mismatch_message(void **state)
 {
   fx *f = *state;
   assert_status(verify_envelope(f, f->policy, SCOPE, MT_MANIFEST, ART_DIGEST, ART_SIZE + 1,
@@ -1969,15 +1966,16 @@ static void test_bug_target_mismatch_message(void **state)
 }
 
 /* With an OCI layout, the statement is selected for the scope: the
- * message quotes an artifact "<scope>@sha256:" that was never given
- * (verify_layout's selector) instead of the scope and the reference. */
-static void test_bug_layout_no_policy_message(void **state)
+ * message names the scope, not an artifact "<scope>@sha256:" that was
+ * never given (verify_layout's internal selector). */
+static void test_layout_no_policy_message(void **state)
 {
   fx *f = *state;
   assert_status(nv_verify_opts_set_oci_layout(f->opts, "other.example/repo"), NV_OK);
   assert_status(verify_at(f, f->policy, demo_jws.dir, ":v1", f->opts), NV_E_NO_APPLICABLE_POLICY);
   if (strstr(nv_result_message(f->result), "repo@sha256:\"") != NULL)
     fail_msg("message quotes a reference nobody gave: %s", nv_result_message(f->result));
+  assert_contains(nv_result_message(f->result), "scope \"other.example/repo\"");
 }
 
 int main(void)
@@ -2031,14 +2029,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_blob_policy_selection, setup, teardown),
     cmocka_unit_test_setup_teardown(test_blob_user_metadata, setup, teardown),
     cmocka_unit_test_setup_teardown(test_blob_expiry, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_target_mismatch_message, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_layout_no_policy_message, setup, teardown),
   };
-  int failed = cmocka_run_group_tests_name("verify_api", tests, NULL, NULL);
-  const struct CMUnitTest known_bugs[] = {
-    cmocka_unit_test_setup_teardown(test_bug_target_mismatch_message, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_bug_layout_no_policy_message, setup, teardown),
-  };
-  const char *run_bugs = getenv("NV_TEST_KNOWN_BUGS");
-  if (run_bugs != NULL && strcmp(run_bugs, "1") == 0)
-    failed += cmocka_run_group_tests_name("known_bugs", known_bugs, NULL, NULL);
-  return failed;
+  return cmocka_run_group_tests_name("verify_api", tests, NULL, NULL);
 }
