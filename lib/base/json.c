@@ -167,16 +167,17 @@ static nv_status unexpected(scanner *s, const char *expected)
 
 /* Does any of the 8 bytes of `w` need a closer look inside a string: a
  * quote, a backslash, a control character (< 0x20) or a non-ASCII byte?
- * (The classic "has a zero byte" / "has a byte less than n" word tricks:
- * exact for "is there any such byte", which is all that is asked.) */
+ * Each such byte sets the high bit of its own byte in one of the terms: a
+ * quote or a backslash becomes 0 by the XOR and wraps when 1 is taken
+ * away, a control character wraps when 0x20 is, a non-ASCII byte has it
+ * already (the XOR constants leave bit 7 alone). A borrow only runs on
+ * from a byte that wrapped itself. So the answer is never a false "no"; a
+ * false "yes" only sends the caller to its byte-by-byte loop. */
 static inline bool word_has_special(uint64_t w)
 {
   const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
   uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-  uint64_t zero_quote = (quote - ones) & ~quote;
-  uint64_t zero_backslash = (backslash - ones) & ~backslash;
-  uint64_t control = (w - ones * 0x20) & ~w;
-  return ((zero_quote | zero_backslash | control) & highs) != 0 || (w & highs) != 0;
+  return (((quote - ones) | (backslash - ones) | (w - ones * 0x20) | w) & highs) != 0;
 }
 
 /* A string token; s->pos is at the opening quote. */
