@@ -499,24 +499,19 @@ nv_status nv_reg_layout_fetch(const nv_reg_layout *l, const nv_descriptor *desc,
   return read_blob(l, desc->digest, true, desc->size, max_bytes, codes_for(kind), data, len, d);
 }
 
-/* The blob exists as a regular file of `size` bytes (not read). */
-static nv_status stat_blob(const nv_reg_layout *l, const char *digest, uint64_t size, nv_diag *d)
+/* The artifact's blob: a regular file of `size` bytes whose content hashes
+ * to `digest`. It is read (at most NV_LIMIT_MANIFEST_BYTES: an artifact is
+ * a manifest or an index), so the verdict speaks for the bytes in the
+ * layout, not only for the digest index.json names. */
+static nv_status check_artifact_blob(const nv_reg_layout *l, const char *digest, uint64_t size,
+                                     nv_diag *d)
 {
-  const fetch_codes *c = &content_codes;
-  nv_digest dg;
-  nv_status rc = parse_blob_digest(digest, c, &dg, d);
-  if (rc != NV_OK)
-    return rc;
-  int fd;
-  struct stat st;
-  rc = open_blob(l, &dg, digest, c, &fd, &st, d);
-  if (rc != NV_OK)
-    return rc;
-  close(fd);
-  if (st.st_size < 0 || (uint64_t)st.st_size != size)
-    return nv_diag_set(d, c->mismatch, "blob %s: the file is %lld bytes, its descriptor says %llu",
-                       digest, (long long)st.st_size, (unsigned long long)size);
-  return NV_OK;
+  uint8_t *data = NULL;
+  size_t len = 0;
+  nv_status rc = read_blob(l, digest, true, size, NV_LIMIT_MANIFEST_BYTES, &content_codes, &data,
+                           &len, d);
+  free(data);
+  return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -554,7 +549,7 @@ static nv_status resolve_tag(const nv_reg_layout *l, const char *tag, nv_descrip
   if (n > 1)
     return nv_diag_set(d, NV_E_OCI_LAYOUT_INVALID,
                        "tag \"%s\" names %zu entries of index.json (ambiguous)", q.s, n);
-  nv_status rc = stat_blob(l, e->digest, e->size, d);
+  nv_status rc = check_artifact_blob(l, e->digest, e->size, d);
   if (rc != NV_OK)
     return nv_diag_wrap(d, rc, "tag \"%s\": ", q.s);
   return nv_descriptor_copy(out, e, d);
@@ -612,7 +607,7 @@ static nv_status resolve_digest(const nv_reg_layout *l, const char *digest, nv_d
   }
   nv_status rc;
   if (found != NULL) {
-    rc = stat_blob(l, digest, found->size, d);
+    rc = check_artifact_blob(l, digest, found->size, d);
     if (rc == NV_OK)
       rc = nv_descriptor_copy(out, found, d);
   } else {

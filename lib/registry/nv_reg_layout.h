@@ -84,8 +84,10 @@ const nv_reg_index *nv_reg_layout_index(const nv_reg_layout *l);
  *           file size the size. The resolved digest must equal the one
  *           asked for: NV_E_RESOLVED_DIGEST_MISMATCH.
  * Either way the blob must exist (NV_E_ARTIFACT_NOT_FOUND) as a regular
- * file (NV_E_OCI_LAYOUT_INVALID) of the descriptor's size
- * (NV_E_CONTENT_DIGEST_MISMATCH); a listed blob's content is not read.
+ * file (NV_E_OCI_LAYOUT_INVALID) of the descriptor's size, at most
+ * NV_LIMIT_MANIFEST_BYTES (NV_E_CONTENT_TOO_LARGE), whose content hashes to
+ * the digest (NV_E_CONTENT_DIGEST_MISMATCH): the verdict is about the
+ * bytes in the layout, not only about what index.json says.
  * Tags are mutable: callers should warn and use the digest afterwards. */
 nv_status nv_reg_layout_resolve(const nv_reg_layout *l, const nv_reg_layout_ref *ref,
                                 nv_descriptor *out, nv_diag *d);
