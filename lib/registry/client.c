@@ -3,6 +3,7 @@
 #include "registry/nv_reg_client.h"
 
 #include <notaryc/nv_version.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "base/nv_json.h"
 #include "registry/nv_reg_headers.h"
 #include "registry/nv_reg_ref.h"
+#include "registry/nv_reg_util.h"
 
 #define COMPONENT "registry"
 
@@ -55,16 +57,6 @@ struct nv_reg_client {
   int64_t deadline_ms;
   int64_t (*now)(void);
 };
-
-static void wipe_free(char *s)
-{
-  if (s != NULL) {
-    volatile char *p = s;
-    while (*p != '\0')
-      *p++ = '\0';
-  }
-  free(s);
-}
 
 nv_status nv_reg_client_new(nv_reg_client **out, nv_diag *d)
 {
@@ -146,32 +138,32 @@ static nv_status get_rule(nv_reg_client *c, const char *registry, rule **out, nv
   return NV_OK;
 }
 
-nv_status nv_reg_client_set_plain_http(nv_reg_client *c, const char *registry, bool enable,
-                                       nv_diag *d)
+/* A transport switch for one registry, or (NULL) for every registry
+ * without a setting of its own. */
+static nv_status set_switch(nv_reg_client *c, const char *registry, bool enable, bool *all,
+                            size_t rule_field, nv_diag *d)
 {
   if (registry == NULL) {
-    c->plain_all = enable;
+    *all = enable;
     return NV_OK;
   }
   rule *r = NULL;
   nv_status rc = get_rule(c, registry, &r, d);
   if (rc == NV_OK)
-    r->plain_http = enable ? 1 : 0;
+    *(int8_t *)((char *)r + rule_field) = enable ? 1 : 0;
   return rc;
+}
+
+nv_status nv_reg_client_set_plain_http(nv_reg_client *c, const char *registry, bool enable,
+                                       nv_diag *d)
+{
+  return set_switch(c, registry, enable, &c->plain_all, offsetof(rule, plain_http), d);
 }
 
 nv_status nv_reg_client_set_skip_tls_verify(nv_reg_client *c, const char *registry, bool enable,
                                             nv_diag *d)
 {
-  if (registry == NULL) {
-    c->skip_all = enable;
-    return NV_OK;
-  }
-  rule *r = NULL;
-  nv_status rc = get_rule(c, registry, &r, d);
-  if (rc == NV_OK)
-    r->skip_verify = enable ? 1 : 0;
-  return rc;
+  return set_switch(c, registry, enable, &c->skip_all, offsetof(rule, skip_verify), d);
 }
 
 static nv_status replace_string(char **slot, const char *value, nv_diag *d)
@@ -778,17 +770,20 @@ static nv_status fetch_token(nv_reg_repo *r, const nv_reg_challenge *ch, char **
                  post ? form.len : 0,
                  NV_REG_TOKEN_RESPONSE_MAX_BYTES};
   rc = send_follow(r, &a, &resp, d);
-  wipe_free(basic);
+  nv_reg_wipe_free(basic);
   nv_buf_free_secure(&form);
   if (rc == NV_E_CONTENT_TOO_LARGE)
     rc = nv_diag_wrap(d, NV_E_REGISTRY_AUTH, "token service: ");
   if (rc == NV_OK && resp.status != 200) {
     if (resp.status == 401 || resp.status == 403)
-      rc = nv_diag_set(d, NV_E_REGISTRY_AUTH,
-                       "token service \"%s\" of registry %s refused %s (HTTP %d)%s", rq.s,
-                       r->registry, cred_source_name(kind), (int)resp.status,
-                       kind == NV_REG_CRED_NONE ? ": configure credentials for the registry"
-                                                : "");
+      rc = kind == NV_REG_CRED_NONE
+               ? nv_diag_set(d, NV_E_REGISTRY_AUTH,
+                             "token service \"%s\" of registry %s refused anonymous access "
+                             "(HTTP %d): configure credentials for the registry",
+                             rq.s, r->registry, (int)resp.status)
+               : nv_diag_set(d, NV_E_REGISTRY_AUTH,
+                             "token service \"%s\" of registry %s refused %s (HTTP %d)", rq.s,
+                             r->registry, cred_source_name(kind), (int)resp.status);
     else
       rc = nv_diag_set(d, NV_E_REGISTRY_AUTH,
                        "token service \"%s\" of registry %s answered HTTP %d", rq.s, r->registry,
@@ -805,7 +800,7 @@ static nv_status fetch_token(nv_reg_repo *r, const nv_reg_challenge *ch, char **
   rc = nv_reg_token_cache_put(&c->tokens, r->registry, r->scope, *token,
                               nv_reg_token_expiry_ms(now, expires_in), now, d);
   if (rc != NV_OK) {
-    wipe_free(*token);
+    nv_reg_wipe_free(*token);
     *token = NULL;
     return rc;
   }
@@ -884,7 +879,7 @@ static nv_status answer_challenge(nv_reg_repo *r, const nv_reg_challenges *chs, 
     if (rc != NV_OK)
       return rc;
     rc = auth_value("Bearer", NULL, token, auth, d);
-    wipe_free(token);
+    nv_reg_wipe_free(token);
     return rc;
   }
   if (basic != NULL) {
@@ -954,7 +949,7 @@ nv_status nv_reg_repo_get(nv_reg_repo *r, const char *url, const char *accept, s
     char *next = NULL;
     rc = answer_challenge(r, &chs, sent, cached, &next, d);
     nv_reg_challenges_free(&chs);
-    wipe_free(auth);
+    nv_reg_wipe_free(auth);
     auth = next;
     if (rc != NV_OK)
       break;
@@ -963,6 +958,6 @@ nv_status nv_reg_repo_get(nv_reg_repo *r, const char *url, const char *accept, s
     a.auth = auth;
     rc = send_follow(r, &a, resp, d);
   }
-  wipe_free(auth);
+  nv_reg_wipe_free(auth);
   return rc;
 }

@@ -22,20 +22,11 @@
 #include "base/nv_json.h"
 #include "base/nv_text.h"
 #include "registry/nv_reg_http.h"
+#include "registry/nv_reg_util.h"
 
 #define COMPONENT "registry"
 
 extern char **environ;
-
-static void wipe_free(char *s)
-{
-  if (s != NULL) {
-    volatile char *p = s;
-    while (*p != '\0')
-      *p++ = '\0';
-  }
-  free(s);
-}
 
 void nv_reg_cred_init(nv_credential *c)
 {
@@ -46,8 +37,8 @@ void nv_reg_cred_clear(nv_credential *c)
 {
   if (c == NULL)
     return;
-  wipe_free(c->username);
-  wipe_free(c->secret);
+  nv_reg_wipe_free(c->username);
+  nv_reg_wipe_free(c->secret);
   memset(c, 0, sizeof(*c));
 }
 
@@ -79,8 +70,8 @@ nv_status nv_reg_cred_set(nv_credential *c, nv_reg_cred_kind kind, const char *u
   char *u = username != NULL ? strdup(username) : NULL;
   char *s = strdup(secret);
   if ((username != NULL && u == NULL) || s == NULL) {
-    wipe_free(u);
-    wipe_free(s);
+    nv_reg_wipe_free(u);
+    nv_reg_wipe_free(s);
     return NV_E_NOMEM;
   }
   nv_reg_cred_clear(c);
@@ -177,15 +168,15 @@ static nv_status read_auth_entry(const nv_json *entry, const char *key, nv_crede
     }
     nv_buf_free_secure(&raw);
     if (user == NULL || pass == NULL) {
-      wipe_free(user);
-      wipe_free(pass);
+      nv_reg_wipe_free(user);
+      nv_reg_wipe_free(pass);
       return nv_diag_set(d, NV_E_NOMEM, "out of memory");
     }
   } else {
     if (v[1] != NULL && (user = strdup(v[1])) == NULL)
       return nv_diag_set(d, NV_E_NOMEM, "out of memory");
     if (v[2] != NULL && (pass = strdup(v[2])) == NULL) {
-      wipe_free(user);
+      nv_reg_wipe_free(user);
       return nv_diag_set(d, NV_E_NOMEM, "out of memory");
     }
   }
@@ -203,8 +194,8 @@ static nv_status read_auth_entry(const nv_json *entry, const char *key, nv_crede
   } else {
     what = NULL; /* an empty entry, as docker writes next to a credsStore */
   }
-  wipe_free(user);
-  wipe_free(pass);
+  nv_reg_wipe_free(user);
+  nv_reg_wipe_free(pass);
   if (rc == NV_E_NOMEM)
     return nv_diag_set(d, rc, "out of memory");
   if (rc != NV_OK)

@@ -1,6 +1,7 @@
 /* URLs, WWW-Authenticate, Link, media types and error bodies (see
  * nv_reg_headers.h). */
 #include "registry/nv_reg_headers.h"
+#include "registry/nv_reg_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,16 +9,6 @@
 #include <strings.h>
 
 #include "base/nv_json.h"
-
-static char *dup_range(const char *s, size_t len)
-{
-  char *p = malloc(len + 1);
-  if (p != NULL) {
-    memcpy(p, s, len);
-    p[len] = '\0';
-  }
-  return p;
-}
 
 static bool is_alpha(char c)
 {
@@ -142,7 +133,7 @@ nv_status nv_reg_url_parse(const char *url, nv_reg_url *out, nv_diag *d)
   const char *rest = auth + auth_len;
   size_t rest_len = strcspn(rest, "#");
   bool need_slash = rest_len == 0 || rest[0] != '/';
-  out->host = dup_range(auth, host_len);
+  out->host = nv_reg_dup_range(auth, host_len);
   out->path = malloc(rest_len + 2);
   if (out->host == NULL || out->path == NULL) {
     nv_reg_url_free(out);
@@ -371,6 +362,14 @@ static const char *skip_ows(const char *p)
   return p;
 }
 
+/* Blanks and empty list elements ("a, ,b"). */
+static const char *skip_separators(const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == ',')
+    p++;
+  return p;
+}
+
 void nv_reg_challenges_init(nv_reg_challenges *c)
 {
   memset(c, 0, sizeof(*c));
@@ -469,8 +468,7 @@ nv_status nv_reg_challenges_parse(const char *value, nv_reg_challenges *out, nv_
 {
   const char *p = value;
   for (;;) {
-    while (*p == ' ' || *p == '\t' || *p == ',')
-      p++;
+    p = skip_separators(p);
     if (*p == '\0')
       return NV_OK;
     size_t n = token_len(p);
@@ -483,7 +481,7 @@ nv_status nv_reg_challenges_parse(const char *value, nv_reg_challenges *out, nv_
                          "WWW-Authenticate: more than %d challenges", NV_REG_MAX_CHALLENGES);
     nv_reg_challenge *ch = &out->items[out->count];
     memset(ch, 0, sizeof(*ch));
-    if ((ch->scheme = dup_range(p, n)) == NULL)
+    if ((ch->scheme = nv_reg_dup_range(p, n)) == NULL)
       return nv_diag_set(d, NV_E_NOMEM, "out of memory");
     out->count++;
     p += n;
@@ -497,8 +495,7 @@ nv_status nv_reg_challenges_parse(const char *value, nv_reg_challenges *out, nv_
       if (*p == '\0')
         break;
       if (*p == ',') {
-        while (*p == ',' || *p == ' ' || *p == '\t')
-          p++;
+        p = skip_separators(p);
         if (*p == '\0' || !param_follows(p))
           break; /* a new challenge */
       } else if (!first) {
@@ -558,7 +555,7 @@ nv_status nv_reg_challenges_parse(const char *value, nv_reg_challenges *out, nv_
                              "WWW-Authenticate: parameter without a value at offset %zu",
                              (size_t)(q - value));
         }
-        if ((v = dup_range(q, vn)) == NULL)
+        if ((v = nv_reg_dup_range(q, vn)) == NULL)
           return nv_diag_set(d, NV_E_NOMEM, "out of memory");
         q += vn;
       }
@@ -603,8 +600,7 @@ nv_status nv_reg_link_next(const char *value, char **out, nv_diag *d)
   *out = NULL;
   const char *p = value;
   for (;;) {
-    while (*p == ' ' || *p == '\t' || *p == ',')
-      p++;
+    p = skip_separators(p);
     if (*p == '\0')
       return NV_OK;
     if (*p != '<')
@@ -664,7 +660,7 @@ nv_status nv_reg_link_next(const char *value, char **out, nv_diag *d)
       free(unq);
     }
     if (next) {
-      if ((*out = dup_range(target, target_len)) == NULL)
+      if ((*out = nv_reg_dup_range(target, target_len)) == NULL)
         return nv_diag_set(d, NV_E_NOMEM, "out of memory");
       return NV_OK;
     }

@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "registry/nv_reg_util.h"
+
 struct nv_reg_http {
   CURL *curl; /* made on first use; keeps the connections between requests */
   char errbuf[CURL_ERROR_SIZE];
@@ -22,15 +24,6 @@ int64_t nv_reg_now_ms(void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void wipe(char *s)
-{
-  if (s == NULL)
-    return;
-  volatile char *p = s;
-  while (*p != '\0')
-    *p++ = '\0';
-}
-
 /* Printable ASCII and horizontal tab. */
 static bool printable(const char *s, size_t len)
 {
@@ -40,16 +33,6 @@ static bool printable(const char *s, size_t len)
       return false;
   }
   return true;
-}
-
-static char *dup_range(const char *s, size_t len)
-{
-  char *p = malloc(len + 1);
-  if (p != NULL) {
-    memcpy(p, s, len);
-    p[len] = '\0';
-  }
-  return p;
 }
 
 /* ------------------------------------------------------------------ */
@@ -79,7 +62,7 @@ nv_status nv_reg_http_request_add_header(nv_http_request *req, const char *name,
   if (h->name == NULL || h->value == NULL) {
     free(h->name);
     if (h->value != NULL)
-      wipe(h->value);
+      nv_reg_wipe(h->value);
     free(h->value);
     h->name = h->value = NULL;
     return nv_diag_set(d, NV_E_NOMEM, "out of memory");
@@ -93,7 +76,7 @@ void nv_reg_http_request_free(nv_http_request *req)
   if (req == NULL)
     return;
   for (size_t i = 0; i < req->header_count; i++) {
-    wipe(req->headers[i].value); /* Authorization among them */
+    nv_reg_wipe(req->headers[i].value); /* Authorization among them */
     free(req->headers[i].name);
     free(req->headers[i].value);
   }
@@ -195,8 +178,8 @@ nv_status nv_reg_http_response_add_header(nv_http_response *resp, const char *na
     }
   }
   nv_reg_header *h = &resp->headers[resp->header_count];
-  h->name = dup_range(name, name_len);
-  h->value = dup_range(value, value_len);
+  h->name = nv_reg_dup_range(name, name_len);
+  h->value = nv_reg_dup_range(value, value_len);
   if (h->name == NULL || h->value == NULL) {
     free(h->name);
     free(h->value);
@@ -357,7 +340,7 @@ static bool tls_error(CURLcode c)
 static void free_slist_wiped(struct curl_slist *list)
 {
   for (struct curl_slist *p = list; p != NULL; p = p->next)
-    wipe(p->data);
+    nv_reg_wipe(p->data);
   curl_slist_free_all(list);
 }
 

@@ -1,5 +1,6 @@
 /* Registry references (see nv_reg_ref.h). */
 #include "registry/nv_reg_ref.h"
+#include "registry/nv_reg_util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -143,16 +144,6 @@ static bool valid_tag(const char *s, size_t len)
   return true;
 }
 
-static char *dup_range(const char *s, size_t len)
-{
-  char *p = malloc(len + 1);
-  if (p != NULL) {
-    memcpy(p, s, len);
-    p[len] = '\0';
-  }
-  return p;
-}
-
 void nv_reg_ref_free(nv_reg_ref *r)
 {
   if (r == NULL)
@@ -256,10 +247,10 @@ nv_status nv_reg_ref_parse(const char *ref, nv_reg_ref *out, nv_diag *d)
                        "registry/repository@sha256:...)",
                        q.s);
 
-  out->registry = dup_range(ref, first_len);
-  out->repository = dup_range(repo, repo_len);
-  out->tag = tag != NULL ? dup_range(tag, tag_len) : NULL;
-  out->digest = at != NULL ? dup_range(at + 1, len - name_end - 1) : NULL;
+  out->registry = nv_reg_dup_range(ref, first_len);
+  out->repository = nv_reg_dup_range(repo, repo_len);
+  out->tag = tag != NULL ? nv_reg_dup_range(tag, tag_len) : NULL;
+  out->digest = at != NULL ? nv_reg_dup_range(at + 1, len - name_end - 1) : NULL;
   if (out->registry == NULL || out->repository == NULL || (tag != NULL && out->tag == NULL) ||
       (at != NULL && out->digest == NULL)) {
     nv_reg_ref_free(out);

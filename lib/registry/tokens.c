@@ -5,21 +5,13 @@
 #include <string.h>
 #include <strings.h>
 
-static void wipe_free(char *s)
-{
-  if (s != NULL) {
-    volatile char *p = s;
-    while (*p != '\0')
-      *p++ = '\0';
-  }
-  free(s);
-}
+#include "registry/nv_reg_util.h"
 
 static void entry_free(nv_reg_token_entry *e)
 {
   free(e->registry);
   free(e->scope);
-  wipe_free(e->token);
+  nv_reg_wipe_free(e->token);
   memset(e, 0, sizeof(*e));
 }
 
