@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,7 +462,7 @@ typedef struct builder {
   const unsigned char *p;
   size_t len;
   size_t pos;
-  char decimal_point; /* cJSON hands strtod the locale's */
+  locale_t c_numeric; /* for strtod_c */
 } builder;
 
 static void skip_ws(builder *b)
@@ -581,8 +582,41 @@ static char *build_string(builder *b)
   return (char *)out;
 }
 
-/* The number token at b->pos, as cJSON reads it (strtod of the token with
- * the locale's decimal point; valueint saturated to int). */
+/* The "C" numeric locale, made on first use: numbers are read with '.'
+ * whatever locale the program set, and without localeconv(), whose static
+ * result is rewritten by every call (a data race between threads). A
+ * mutex rather than pthread_once() publishes it, so thread checkers
+ * (Helgrind) see the ordering. (locale_t)0 when it cannot be made. */
+static locale_t c_numeric_locale(void)
+{
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  static locale_t made = (locale_t)0;
+  static bool tried = false;
+  pthread_mutex_lock(&lock);
+  if (!tried) {
+    made = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    tried = true;
+  }
+  locale_t loc = made;
+  pthread_mutex_unlock(&lock);
+  return loc;
+}
+
+/* strtod in the "C" locale (this thread only, through uselocale). Without
+ * the locale object (out of memory) the thread's own locale is used, which
+ * is "C" unless the program called setlocale(). */
+static double strtod_c(const char *text, locale_t c_numeric)
+{
+  if (c_numeric == (locale_t)0)
+    return strtod(text, NULL);
+  locale_t old = uselocale(c_numeric);
+  double v = strtod(text, NULL);
+  uselocale(old);
+  return v;
+}
+
+/* The number token at b->pos, as cJSON reads it in the "C" locale
+ * (valueint saturated to int). */
 static void build_number(builder *b, cJSON *n)
 {
   char buf[NV_JSON_NUMBER_MAX_CHARS + 1];
@@ -591,11 +625,11 @@ static void build_number(builder *b, cJSON *n)
     unsigned char c = b->p[b->pos];
     if (!(is_digit(c) || c == '-' || c == '+' || c == 'e' || c == 'E' || c == '.'))
       break;
-    buf[k++] = c == '.' ? b->decimal_point : (char)c;
+    buf[k++] = (char)c;
     b->pos++;
   }
   buf[k] = '\0';
-  double v = strtod(buf, NULL);
+  double v = strtod_c(buf, b->c_numeric);
   n->valuedouble = v;
   if (v >= INT_MAX)
     n->valueint = INT_MAX;
@@ -653,10 +687,7 @@ static void close_frame(build_frame *f)
 
 static nv_status build_tree(const unsigned char *text, size_t len, cJSON **out)
 {
-  builder b = {text, len, 0, '.'};
-  const struct lconv *lc = localeconv();
-  if (lc != NULL && lc->decimal_point != NULL && lc->decimal_point[0] != '\0')
-    b.decimal_point = lc->decimal_point[0];
+  builder b = {text, len, 0, c_numeric_locale()};
   build_frame stack[NV_LIMIT_JSON_DEPTH + 1];
   size_t depth = 0;
   cJSON *root = NULL;
