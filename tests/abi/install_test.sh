@@ -34,7 +34,7 @@ LD_LIBRARY_PATH="$libdir" "$tmp/consumer"
 # static: libnotaryc.a plus the private requirements named by notaryc.pc
 # (linked dynamically: Debian does not ship static builds of all of libcurl's)
 private=$(pkg-config --print-requires-private notaryc | awk '{print $1}')
-static_libs="$libdir/libnotaryc.a $(pkg-config --libs $private) -pthread"
+static_libs="$libdir/libnotaryc.a $(pkg-config --libs $private) -pthread -lm"
 $cc -std=c11 $cflags -o "$tmp/consumer_static" "$src/tests/abi/consumer.c" $static_libs
 if ldd "$tmp/consumer_static" | grep -q libnotaryc; then
   echo "FAIL static consumer still loads libnotaryc.so"; exit 1
@@ -46,4 +46,13 @@ if command -v c++ >/dev/null 2>&1; then
   echo '#include <notaryc.h>' | c++ -x c++ -std=c++11 -Wall -Wextra -Werror $cflags -fsyntax-only -
 fi
 echo '#include <notaryc.h>' | $cc -x c -std=c99 -Wall -Wextra -Wpedantic -Werror $cflags -fsyntax-only -
-echo "install test: 4 passed, 0 failed"
+# the installed notaryc tool runs against the installed library and verifies
+# the demo layout offline
+tool=$(find "$tmp/root" -path '*/bin/notaryc' -type f | head -n 1)
+[ -n "$tool" ] || { echo "FAIL bin/notaryc was not installed"; exit 1; }
+LD_LIBRARY_PATH="$libdir" "$tool" version
+LD_LIBRARY_PATH="$libdir" "$tool" verify --oci-layout --scope example.local/notaryc-demo \
+  --trust-policy "$src/tools/demo/trustpolicy.json" --trust-store "$src/tools/demo/truststore" \
+  --at 2027-01-01T00:00:00Z --output json "$src/tools/demo/layout-jws:v1" | grep -q '"verified":true' \
+  || { echo "FAIL the installed notaryc did not verify the demo layout"; exit 1; }
+echo "install test: 5 passed, 0 failed"
