@@ -25,6 +25,7 @@
 #include "registry/nv_reg_source.h"
 #include "verify/nv_vfy_context.h"
 #include "verify/nv_vfy_pipeline.h"
+#include "verify/nv_vfy_registry.h"
 #include "verify/nv_vfy_result.h"
 #include "verify/nv_vfy_trust.h"
 
@@ -455,6 +456,17 @@ static nv_status all_failed(session *s, const nv_reg_sig_list *list, const char 
                      s->result->sig_count, what, nv_status_name(last->r.status), last->r.message);
 }
 
+/* Failures that are not one signature's fault (the registry cannot be
+ * reached, the time is up, access is refused): the verification stops
+ * with them instead of trying the next signature. OCI layouts never
+ * return them. */
+static bool stops_verification(nv_status rc)
+{
+  return rc == NV_E_NOMEM || rc == NV_E_TIMEOUT || rc == NV_E_NETWORK || rc == NV_E_TLS ||
+         rc == NV_E_REGISTRY_AUTH || rc == NV_E_REGISTRY_DENIED || rc == NV_E_CREDENTIALS ||
+         rc == NV_E_CALLBACK;
+}
+
 /* Resolve the artifact of `src`, list its signatures and try them in
  * order until one passes or the attempt limit is reached. */
 static nv_status verify_source(session *s, nv_reg_source *src, const char *reference)
@@ -477,11 +489,11 @@ static nv_status verify_source(session *s, nv_reg_source *src, const char *refer
   if (rc == NV_OK) {
     s->in.target = &subject;
     rc = NV_E_NO_SIGNATURES;
-    for (size_t i = 0; i < list.count && rc != NV_OK && rc != NV_E_NOMEM; i++) {
+    for (size_t i = 0; i < list.count && rc != NV_OK && !stops_verification(rc); i++) {
       nv_diag_clear(d);
       rc = try_signature(s, src, &list.items[i], &subject);
     }
-    if (rc != NV_OK && rc != NV_E_NOMEM)
+    if (rc != NV_OK && !stops_verification(rc))
       rc = all_failed(s, &list, reference);
     s->in.target = NULL;
   }
@@ -519,6 +531,48 @@ static nv_status verify_layout(session *s, const nv_trust_policy *policy, const 
   return rc;
 }
 
+/* A registry reference: parsed strictly (no Docker Hub short names), the
+ * statement selected for its repository before any request, so a skip
+ * level costs no network; then the context's registry client. */
+static nv_status verify_registry(session *s, nv_ctx *ctx, const nv_trust_policy *policy,
+                                 const char *reference)
+{
+  nv_diag *d = s->d;
+  nv_reg_ref ref;
+  nv_status rc = nv_reg_ref_parse(reference, &ref, d);
+  if (rc != NV_OK)
+    return rc;
+  const nv_pol_statement *stmt = NULL;
+  nv_reg_source *src = NULL;
+  size_t n = strlen(ref.registry) + strlen(ref.repository) + sizeof("/@sha256:");
+  char *selector = malloc(n);
+  if (selector == NULL) {
+    nv_reg_ref_free(&ref);
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  }
+  snprintf(selector, n, "%s/%s@sha256:", ref.registry, ref.repository);
+  rc = nv_pol_select_oci(policy->doc, selector, &stmt, d);
+  free(selector);
+  if (rc == NV_E_NO_APPLICABLE_POLICY) /* the selector is ours: name the repository */
+    rc = nv_diag_set(d, rc,
+                     "no trust policy statement applies to the repository \"%s/%s\" of %s: add "
+                     "it to a statement's registryScopes, or use a statement with the scope \"*\"",
+                     ref.registry, ref.repository, reference);
+  if (rc == NV_OK && use_statement(s, stmt, &rc)) {
+    nv_reg_client *client = nv_vfy_ctx_registry(ctx);
+    if (client == NULL)
+      rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
+    else if ((rc = nv_reg_source_open_remote(client, &ref, &src, d)) == NV_OK)
+      rc = verify_source(s, src, reference);
+    if (src != NULL)
+      nv_log(d, NV_LOG_INFO, "registry", "%s: %u HTTP request(s)", reference,
+             (unsigned)nv_reg_source_request_count(src));
+  }
+  nv_reg_source_close(src);
+  nv_reg_ref_free(&ref);
+  return rc;
+}
+
 NV_API nv_status nv_verify(nv_ctx *ctx, const nv_trust_policy *policy,
                            const nv_truststore *store, const char *reference,
                            const nv_verify_opts *opts, nv_result **result)
@@ -535,8 +589,6 @@ NV_API nv_status nv_verify(nv_ctx *ctx, const nv_trust_policy *policy,
   if (s.opts->layout_scope != NULL)
     rc = verify_layout(&s, policy, reference);
   else
-    rc = nv_diag_set(s.d, NV_E_UNSUPPORTED,
-                     "registry references are not supported yet: verify an OCI image layout "
-                     "(nv_verify_opts_set_oci_layout, notaryc verify --oci-layout --scope)");
+    rc = verify_registry(&s, ctx, policy, reference);
   return session_end(&s, rc, result);
 }
