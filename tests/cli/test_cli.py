@@ -5,7 +5,8 @@
 
 GROUP is one of usage, verify, failures, envelope, blob, policy (meson runs
 each as its own test of the suite "cli"). Standard library only; the blob
-group runs blob_signer.py (python3-cryptography) as an independent signer.
+group runs tests/signer/notary_signer.py (python3-cryptography) as an
+independent signer.
 Every verification pins its time with --at. Prints one line per case and
 ends with "N passed, N failed".
 """
@@ -639,10 +640,19 @@ def t_blob(env, signer):
     blob = os.path.join(work, "artifact.bin")
     with open(blob, "wb") as f:
         f.write(b"notaryc blob test\n" * 1000)
-    p = subprocess.run([sys.executable, signer, work, blob], capture_output=True, timeout=120)
+    # An RSA-3072 root and leaf valid 2025-01-01 .. 2035-01-01 and a PS384
+    # JWS over the blob (sha384 digest, media type application/octet-stream).
+    p = subprocess.run([sys.executable, signer, work, "--blob", blob, "--key", "rsa3072",
+                        "--root-subject", "C=US, O=notaryc CLI test, CN=notaryc CLI test root",
+                        "--leaf-subject", "C=US, O=notaryc CLI test, CN=notaryc CLI test signer",
+                        "--not-after", "2035-01-01T00:00:00Z",
+                        "--signing-time", "2026-01-01T00:00:00Z",
+                        "--signing-agent", "notaryc-cli-test/1.0",
+                        "--envelope", "blob.jws.sig", "--truststore", "blob-test"],
+                       capture_output=True, timeout=120)
     if p.returncode != 0:
         def signer_failed():
-            raise Failure("blob_signer.py failed (python3-cryptography under /usr/bin/python3 "
+            raise Failure("notary_signer.py failed (python3-cryptography under /usr/bin/python3 "
                           "is needed): %s" % p.stderr.decode("utf-8", "replace")[-1500:])
         return [("independent blob signer", signer_failed)]
     signature = os.path.join(work, "blob.jws.sig")
@@ -884,7 +894,8 @@ def main():
     passed = failed = 0
     try:
         if a.group == "blob":
-            signer = a.blob_signer or os.path.join(os.path.dirname(__file__), "blob_signer.py")
+            signer = a.blob_signer or os.path.join(os.path.dirname(__file__), os.pardir,
+                                                   "signer", "notary_signer.py")
             cases = t_blob(env, signer)
         else:
             cases = globals()["t_" + a.group](env)

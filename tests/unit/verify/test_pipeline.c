@@ -3,7 +3,9 @@
  * section 14) on the benchmark fixtures made by notation-go (RSA-3072,
  * JWS and COSE, signed 2026-11-27T05:31:09Z, certificates valid
  * 2024-2044): each verification level against each class of failure,
- * with the enforced / logged / fatal outcome of every check.
+ * with the enforced / logged / fatal outcome of every check. The
+ * revocation step's fail-closed rule runs on data/revocation, made by the
+ * independent signer tests/signer/notary_signer.py.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +411,169 @@ static void test_revocation_urls(void **state)
   assert_false(nv_x509_revocation_urls(NULL, NULL, NULL));
 }
 
+/* ------------------------------------------------------------------ */
+/* revocation fails closed: data/revocation (make_revocation.py), P-256
+ * chains valid 2025-01-01 .. 2045-01-01 under ca:revocation-test, signed
+ * over data/revocation/target.json */
+
+#define REV_DATA NV_TEST_DATA "/revocation"
+#define REV_SIGNER "x509.subject:C=US, ST=WA, O=Notary Revocation Test, CN=Revocation Test Signer"
+
+/* The run_opts of a revocation envelope at `level`; *target holds
+ * target.json's text until the caller frees it. */
+static run_opts rev_opts(const char *envelope, const char *level, char **target)
+{
+  bytes b = slurp_path(REV_DATA "/target.json");
+  *target = calloc(1, b.len + 1);
+  assert_non_null(*target);
+  memcpy(*target, b.data, b.len);
+  free(b.data);
+  run_opts o = {.level = level,
+                .stores = "\"ca:revocation-test\"",
+                .identity = REV_SIGNER,
+                .envelope = envelope,
+                .target_json = *target,
+                .store_dir = REV_DATA "/truststore/x509"};
+  return o;
+}
+
+/* Every check before revocation passed: a failure below is revocation's. */
+static void assert_passed_up_to_revocation(const nv_vfy_sig_result *r)
+{
+  assert_int_equal(r->checks[NV_POL_CHECK_INTEGRITY].outcome, NV_VFY_CHECK_PASSED);
+  assert_int_equal(r->checks[NV_POL_CHECK_AUTHENTICITY].outcome, NV_VFY_CHECK_PASSED);
+  assert_int_equal(r->checks[NV_POL_CHECK_EXPIRY].outcome, NV_VFY_CHECK_PASSED);
+  assert_int_equal(r->checks[NV_POL_CHECK_AUTHENTIC_TIMESTAMP].outcome, NV_VFY_CHECK_PASSED);
+}
+
+/* The control: the same root and signer without any URL pass everywhere. */
+static void test_revocation_no_urls_passes(void **state)
+{
+  (void)state;
+  char *target;
+  for (size_t l = 0; l < 3; l++) {
+    nv_vfy_sig_result r;
+    run_opts o = rev_opts(REV_DATA "/none.jws", levels[l], &target);
+    assert_int_equal(run(&o, &r), NV_OK);
+    free(target);
+    assert_passed_up_to_revocation(&r);
+    assert_int_equal(r.checks[NV_POL_CHECK_REVOCATION].outcome, NV_VFY_CHECK_PASSED);
+    assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message, "nothing to check"));
+  }
+}
+
+/* strict: a leaf naming a CRL distribution point and an OCSP responder
+ * rejects the signature, since neither can be asked. */
+static void test_revocation_enforced_strict(void **state)
+{
+  (void)state;
+  char *target;
+  nv_vfy_sig_result r;
+  run_opts o = rev_opts(REV_DATA "/crl-ocsp.jws", "strict", &target);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
+  assert_passed_up_to_revocation(&r);
+  assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_FAILED,
+               NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_non_null(strstr(r.message, "certificate 0 of the chain ("));
+  assert_non_null(strstr(r.message, "Revocation Test Signer"));
+  assert_non_null(strstr(r.message, "names an OCSP responder and a CRL distribution point"));
+  assert_non_null(strstr(r.message, "revocation checking is not available"));
+  /* an override to enforce under permissive is the same */
+  o.level = "permissive";
+  o.override = "{\"revocation\":\"enforce\"}";
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
+  free(target);
+}
+
+/* permissive and audit (and strict with revocation "log"): logged, never
+ * passed: the signature is accepted with the check recorded as FAILED. */
+static void test_revocation_logged(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *level, *override;
+  } cases[] = {{"permissive", NULL}, {"audit", NULL}, {"strict", "{\"revocation\":\"log\"}"}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *target;
+    nv_vfy_sig_result r;
+    run_opts o = rev_opts(REV_DATA "/crl-ocsp.jws", cases[i].level, &target);
+    o.override = cases[i].override;
+    assert_int_equal(run(&o, &r), NV_OK);
+    free(target);
+    assert_int_equal(r.failed_check, NV_POL_CHECK_COUNT);
+    assert_passed_up_to_revocation(&r);
+    assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+                 NV_E_REVOCATION_NOT_SUPPORTED);
+    assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message,
+                           "names an OCSP responder and a CRL distribution point"));
+  }
+}
+
+/* override revocation: skip: the step does not run at any level. */
+static void test_revocation_skipped(void **state)
+{
+  (void)state;
+  for (size_t l = 0; l < 3; l++) {
+    char *target;
+    nv_vfy_sig_result r;
+    run_opts o = rev_opts(REV_DATA "/crl-ocsp.jws", levels[l], &target);
+    o.override = "{\"revocation\":\"skip\"}";
+    assert_int_equal(run(&o, &r), NV_OK);
+    free(target);
+    assert_passed_up_to_revocation(&r);
+    assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_SKIP, NV_VFY_CHECK_NOT_RUN, NV_OK);
+  }
+}
+
+/* One of the two is enough; the message says which (`names`) and not the
+ * other (`absent`). Logged at audit. */
+static void one_revocation_url(const char *envelope, const char *names, const char *absent)
+{
+  char *target;
+  nv_vfy_sig_result r;
+  run_opts o = rev_opts(envelope, "strict", &target);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
+  assert_non_null(strstr(r.message, "certificate 0 of the chain ("));
+  assert_non_null(strstr(r.message, names));
+  assert_null(strstr(r.message, absent));
+  o.level = "audit";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
+               NV_E_REVOCATION_NOT_SUPPORTED);
+  free(target);
+}
+
+static void test_revocation_crl_only(void **state)
+{
+  (void)state;
+  one_revocation_url(REV_DATA "/crl.jws", ") names a CRL distribution point, but", "OCSP");
+}
+
+static void test_revocation_ocsp_only(void **state)
+{
+  (void)state;
+  one_revocation_url(REV_DATA "/ocsp.jws", ") names an OCSP responder, but", "CRL");
+}
+
+/* An intermediate CA below the root counts too, and is named. */
+static void test_revocation_intermediate(void **state)
+{
+  (void)state;
+  char *target;
+  nv_vfy_sig_result r;
+  run_opts o = rev_opts(REV_DATA "/intermediate.jws", "strict", &target);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  free(target);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
+  assert_passed_up_to_revocation(&r);
+  assert_non_null(strstr(r.message, "certificate 1 of the chain ("));
+  assert_non_null(strstr(r.message, "Revocation Test Intermediate"));
+  assert_non_null(strstr(r.message, "names an OCSP responder and a CRL distribution point"));
+}
+
 static void test_bad_args(void **state)
 {
   (void)state;
@@ -437,6 +602,13 @@ int main(void)
       cmocka_unit_test(test_integrity_failure),
       cmocka_unit_test(test_plugin_required),
       cmocka_unit_test(test_revocation_urls),
+      cmocka_unit_test(test_revocation_no_urls_passes),
+      cmocka_unit_test(test_revocation_enforced_strict),
+      cmocka_unit_test(test_revocation_logged),
+      cmocka_unit_test(test_revocation_skipped),
+      cmocka_unit_test(test_revocation_crl_only),
+      cmocka_unit_test(test_revocation_ocsp_only),
+      cmocka_unit_test(test_revocation_intermediate),
       cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,9 +10,11 @@
  * over tests/bench/fixtures/artifact-manifest.json, RSA-3072 PS384, trust
  * store bench-rsa3072), copies of them rewritten in temporary directories,
  * and the blob signatures of data/make_blob_sig.py (an independent
- * signer, P-384 ES384). Every verification pins its time with
- * nv_verify_opts_set_time: the demo certificates are valid
- * 2024-01-01 .. 2044-12-31, the blob ones 2025-01-01 .. 2045-01-01.
+ * signer, P-384 ES384) and of data/revocation/make_revocation.py (the
+ * same signer; P-256 ES256, a leaf naming a CRL and an OCSP responder).
+ * Every verification pins its time with nv_verify_opts_set_time: the demo
+ * certificates are valid 2024-01-01 .. 2044-12-31, the blob and revocation
+ * ones 2025-01-01 .. 2045-01-01.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1621,6 +1623,78 @@ static void test_envelope_references(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* revocation fails closed (data/revocation, make_revocation.py)       */
+
+#define REV_DATA NV_TEST_DATA "/revocation"
+/* target.json */
+#define REV_DIGEST "sha256:e715b181f27942f176bb8ecfc1ba03d60d1d54568cc65ed91d1d5051a083201c"
+#define REV_SIZE 36
+#define REV_IDENTITY \
+  "x509.subject: C=US, ST=WA, O=Notary Revocation Test, CN=Revocation Test Signer"
+
+/* nv_verify_envelope of crl-ocsp.jws (its leaf names a CRL distribution
+ * point and an OCSP responder) under a statement for every repository with
+ * `level` and `override` (",\"override\":{...}" or ""), into f->result. */
+static nv_status verify_revocation(fx *f, const char *level, const char *override)
+{
+  char *text = tl_strf("{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"revocation\","
+                       "\"registryScopes\":[\"*\"],"
+                       "\"signatureVerification\":{\"level\":\"%s\"%s},"
+                       "\"trustStores\":[\"ca:revocation-test\"],"
+                       "\"trustedIdentities\":[\"" REV_IDENTITY "\"]}]}",
+                       level, override);
+  nv_trust_policy_free(f->variant);
+  f->variant = NULL;
+  assert_status(nv_trust_policy_parse(f->ctx, NV_POLICY_OCI, (const uint8_t *)text,
+                                      strlen(text), &f->variant),
+                NV_OK);
+  bytes env = slurp_in(REV_DATA, "crl-ocsp.jws");
+  nv_result_free(f->result);
+  f->result = NULL;
+  nv_status rc = nv_verify_envelope(f->ctx, f->variant, f->store, "example.local/revocation",
+                                    MT_MANIFEST, REV_DIGEST, REV_SIZE, MT_JWS, env.data, env.len,
+                                    f->opts, &f->result);
+  bytes_free(&env);
+  assert_status(nv_ctx_last_status(f->ctx), rc);
+  assert_non_null(f->result);
+  assert_status(nv_result_status(f->result), rc);
+  return rc;
+}
+
+static void test_envelope_revocation_fails_closed(void **state)
+{
+  fx *f = *state;
+  bytes root = slurp_in(REV_DATA, "root.crt");
+  nv_status rc = nv_truststore_add_certs(f->ctx, f->store, NV_STORE_CA, "revocation-test",
+                                         root.data, root.len);
+  bytes_free(&root);
+  assert_status(rc, NV_OK);
+
+  /* strict: rejected by the revocation check */
+  assert_status(verify_revocation(f, "strict", ""), NV_E_VERIFICATION_FAILED);
+  assert_null(nv_result_verified_signature(f->result));
+  const nv_signature *s = nv_result_signature(f->result, 0);
+  assert_status(nv_signature_status(s), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_contains(nv_signature_message(s), "names an OCSP responder and a CRL distribution point");
+  expect_sig_check(s, NV_CHECK_AUTHENTICITY, NV_ACTION_ENFORCE, NV_OUTCOME_PASSED, NV_OK);
+  expect_sig_check(s, NV_CHECK_REVOCATION, NV_ACTION_ENFORCE, NV_OUTCOME_FAILED,
+                   NV_E_REVOCATION_NOT_SUPPORTED);
+
+  /* permissive: accepted, the failure logged */
+  assert_status(verify_revocation(f, "permissive", ""), NV_OK);
+  s = nv_result_verified_signature(f->result);
+  assert_non_null(s);
+  expect_sig_check(s, NV_CHECK_REVOCATION, NV_ACTION_LOG, NV_OUTCOME_FAILED,
+                   NV_E_REVOCATION_NOT_SUPPORTED);
+  expect_warning(f->result, "revocation failed, only logged");
+
+  /* revocation skipped: not run */
+  assert_status(verify_revocation(f, "strict", ",\"override\":{\"revocation\":\"skip\"}"), NV_OK);
+  expect_sig_check(nv_result_verified_signature(f->result), NV_CHECK_REVOCATION, NV_ACTION_SKIP,
+                   NV_OUTCOME_NOT_RUN, NV_OK);
+}
+
+/* ------------------------------------------------------------------ */
 /* nv_verify_blob                                                      */
 
 typedef struct reader {
@@ -2020,6 +2094,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_envelope_api, setup, teardown),
     cmocka_unit_test_setup_teardown(test_envelope_target_mismatch, setup, teardown),
     cmocka_unit_test_setup_teardown(test_envelope_references, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_envelope_revocation_fails_closed, setup, teardown),
     cmocka_unit_test_setup_teardown(test_blob_ok, setup, teardown),
     cmocka_unit_test_setup_teardown(test_blob_modified, setup, teardown),
     cmocka_unit_test_setup_teardown(test_blob_media_type, setup, teardown),

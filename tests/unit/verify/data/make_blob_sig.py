@@ -3,11 +3,9 @@
 
     /usr/bin/python3 tests/unit/verify/data/make_blob_sig.py [outdir]
 
-Run with Debian's interpreter: python3-cryptography (38.x on Debian 12) is
-the only module used besides the standard library. Nothing here uses
-libnotaryc. The JWS envelopes are written by hand (notary-spec.md section 5:
-flattened JSON serialization, base64url without padding for "protected",
-"payload" and "signature", standard base64 with padding for "x5c").
+Run with Debian's interpreter: the certificates and the JWS envelopes
+(notary-spec.md section 5) come from tests/signer/notary_signer.py, which
+uses python3-cryptography (38.x on Debian 12) and nothing of libnotaryc.
 
 Writes into outdir (default: blob/ beside this script):
 
@@ -39,72 +37,15 @@ Every run makes new keys, so certificates and signatures differ between
 runs but keep these properties; blob.txt and the times are fixed. The
 committed files are one such run; the private keys are not written.
 """
-import base64
-import datetime
 import hashlib
-import json
 import os
 import sys
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir, os.pardir, "signer"))
+import notary_signer as ns  # noqa: E402
 
-NOT_BEFORE = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
-NOT_AFTER = datetime.datetime(2045, 1, 1, tzinfo=datetime.timezone.utc)
-SIGNING_TIME = "2026-03-01T12:00:00Z"
-EXPIRY = "2030-01-01T00:00:00Z"
-BLOB_MEDIA_TYPE = "text/plain"
 BLOB_SIZE = 40000
-CTY = "application/vnd.cncf.notary.payload.v1+json"
-
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def name(cn, with_location):
-    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "WA")]
-    if with_location:
-        attrs.append(x509.NameAttribute(NameOID.LOCALITY_NAME, "Seattle"))
-    attrs += [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Notary Blob Witness"),
-              x509.NameAttribute(NameOID.COMMON_NAME, cn)]
-    return x509.Name(attrs)
-
-
-def key_usage(digital_signature, cert_sign):
-    return x509.KeyUsage(digital_signature=digital_signature, content_commitment=False,
-                         key_encipherment=False, data_encipherment=False,
-                         key_agreement=False, key_cert_sign=cert_sign, crl_sign=cert_sign,
-                         encipher_only=False, decipher_only=False)
-
-
-def make_certs():
-    root_key = ec.generate_private_key(ec.SECP384R1())
-    root_name = name("Blob Witness Root CA", False)
-    root = (x509.CertificateBuilder()
-            .subject_name(root_name).issuer_name(root_name)
-            .public_key(root_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(NOT_BEFORE).not_valid_after(NOT_AFTER)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(key_usage(False, True), critical=True)
-            .sign(root_key, hashes.SHA384()))
-    leaf_key = ec.generate_private_key(ec.SECP384R1())
-    leaf = (x509.CertificateBuilder()
-            .subject_name(name("Blob Witness Signer", True)).issuer_name(root_name)
-            .public_key(leaf_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(NOT_BEFORE).not_valid_after(NOT_AFTER)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(key_usage(True, False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]),
-                           critical=False)
-            .sign(root_key, hashes.SHA384()))
-    return leaf_key, leaf, root
 
 
 def blob_bytes():
@@ -117,57 +58,24 @@ def blob_bytes():
     return data
 
 
-def jws(leaf_key, chain, blob, expiry):
-    header = {
-        "alg": "ES384",
-        "cty": CTY,
-        "io.cncf.notary.signingScheme": "notary.x509",
-        "io.cncf.notary.signingTime": SIGNING_TIME,
-        "crit": ["io.cncf.notary.signingScheme"],
-    }
-    if expiry is not None:
-        header["io.cncf.notary.expiry"] = expiry
-        header["crit"].append("io.cncf.notary.expiry")
-    payload = {"targetArtifact": {
-        "mediaType": BLOB_MEDIA_TYPE,
-        "digest": "sha384:" + hashlib.sha384(blob).hexdigest(),
-        "size": len(blob),
-        "annotations": {"buildId": "42"},
-    }}
-    protected = b64url(json.dumps(header, separators=(",", ":")).encode("utf-8"))
-    body = b64url(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-    der = leaf_key.sign((protected + "." + body).encode("ascii"), ec.ECDSA(hashes.SHA384()))
-    r, s = decode_dss_signature(der)
-    raw = r.to_bytes(48, "big") + s.to_bytes(48, "big")  # JWS wants R || S, not DER
-    envelope = {
-        "payload": body,
-        "protected": protected,
-        "header": {
-            "x5c": [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode("ascii")
-                    for c in chain],
-            "io.cncf.notary.signingAgent": "make_blob_sig.py",
-        },
-        "signature": b64url(raw),
-    }
-    return json.dumps(envelope, separators=(",", ":")).encode("utf-8")
-
-
-def write(outdir, fname, data):
-    with open(os.path.join(outdir, fname), "wb") as f:
-        f.write(data)
-
-
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "blob")
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "blob")
     os.makedirs(outdir, exist_ok=True)
-    leaf_key, leaf, root = make_certs()
+    root = ns.make_root("C=US, ST=WA, O=Notary Blob Witness, CN=Blob Witness Root CA", "ec384",
+                        crl_sign=True)
+    leaf = ns.make_leaf(root, "C=US, ST=WA, L=Seattle, O=Notary Blob Witness, "
+                        "CN=Blob Witness Signer", "ec384", basic_constraints_critical=True)
     blob = blob_bytes()
-    write(outdir, "root.crt", root.public_bytes(serialization.Encoding.PEM))
-    write(outdir, "leaf.crt", leaf.public_bytes(serialization.Encoding.PEM))
-    write(outdir, "blob.txt", blob)
-    write(outdir, "blob.jws.sig", jws(leaf_key, [leaf, root], blob, None))
-    write(outdir, "blob-expiring.jws.sig", jws(leaf_key, [leaf, root], blob, EXPIRY))
+    target = ns.blob_descriptor(blob, ns.key_algorithm(leaf.key), "text/plain",
+                                {"buildId": "42"})
+    chain = [leaf.cert, root.cert]
+    files = {"root.crt": ns.pem(root.cert), "leaf.crt": ns.pem(leaf.cert), "blob.txt": blob}
+    for name, expiry in (("blob.jws.sig", None),
+                         ("blob-expiring.jws.sig", "2030-01-01T00:00:00Z")):
+        files[name] = ns.sign_jws(leaf, chain, target, "2026-03-01T12:00:00Z", expiry,
+                                  "make_blob_sig.py")
+    for name, data in files.items():
+        ns.write_file(os.path.join(outdir, name), data)
     print("blob.txt sha384:%s size %d" % (hashlib.sha384(blob).hexdigest(), len(blob)))
 
 
