@@ -47,7 +47,8 @@ enum {
   OPT_BLOB_MEDIA_TYPE,
   OPT_BLOB,
   OPT_GLOBAL,
-  OPT_OCI
+  OPT_OCI,
+  OPT_TIMEOUT
 };
 
 static int nc_usage_error(const char *cmd, const char *fmt, ...)
@@ -661,7 +662,13 @@ typedef struct common {
   /* verify */
   int oci_layout;
   const char *scope;
-  const char *registry_flag;
+  const char *registry_flag; /* the last registry option given, for messages */
+  int plain_http;
+  int insecure;
+  const char *ca_file;
+  const char *username;
+  int password_stdin;
+  uint32_t timeout_ms; /* 0: the library's default */
   /* verify-envelope, verify-blob */
   const char *envelope_file;
   const char *media_type;
@@ -796,19 +803,36 @@ static int verify_option(common *c, int opt, const char *arg, char **argv)
     return 0;
   case OPT_PLAIN_HTTP:
     c->registry_flag = "--plain-http";
+    c->plain_http = 1;
     return 0;
   case OPT_INSECURE:
     c->registry_flag = "--insecure-skip-tls-verify";
+    c->insecure = 1;
     return 0;
   case OPT_CA_FILE:
     c->registry_flag = "--ca-file";
+    c->ca_file = arg;
     return 0;
   case OPT_USERNAME:
     c->registry_flag = "--username";
+    c->username = arg;
     return 0;
   case OPT_PASSWORD_STDIN:
     c->registry_flag = "--password-stdin";
+    c->password_stdin = 1;
     return 0;
+  case OPT_TIMEOUT: {
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < 1 || v > 3600) {
+      return nc_usage_error(c->cmd, "--timeout wants whole seconds from 1 to 3600, not \"%s\"",
+                            arg);
+    }
+    c->registry_flag = "--timeout";
+    c->timeout_ms = (uint32_t)v * 1000u;
+    return 0;
+  }
   case OPT_ENVELOPE:
   case OPT_SIGNATURE:
     c->envelope_file = arg;
@@ -1118,10 +1142,72 @@ static int report(const common *c, nv_status rc, const char *display_ref)
 
 /* ---- verify ---- */
 
+/* The password: the first line of standard input (without its line end),
+ * at most 4095 bytes. Malloc'd; NULL after printing the problem. */
+static char *read_password(void)
+{
+  char *line = malloc(4097);
+  if (line == NULL) {
+    nc_error("out of memory");
+    return NULL;
+  }
+  if (fgets(line, 4097, stdin) == NULL) {
+    free(line);
+    nc_error("--password-stdin: no password on standard input");
+    return NULL;
+  }
+  size_t n = strcspn(line, "\r\n");
+  if (n >= 4096 && line[n] == '\0') {
+    memset(line, 0, 4097);
+    free(line);
+    nc_error("--password-stdin: the password line is longer than 4095 bytes");
+    return NULL;
+  }
+  line[n] = '\0';
+  return line;
+}
+
+/* The registry options onto the context (made by load_trust). 0 or
+ * EXIT_USAGE (message printed). */
+static int registry_setup(common *c, const char *reference)
+{
+  nv_ctx *ctx = c->ctx;
+  char agent[64];
+  snprintf(agent, sizeof(agent), "notaryc/%s", nv_version_string());
+  nv_status rc = nv_registry_set_user_agent(ctx, agent);
+  if (rc == NV_OK && c->plain_http)
+    rc = nv_registry_set_plain_http(ctx, NULL, 1);
+  if (rc == NV_OK && c->insecure)
+    rc = nv_registry_set_insecure_skip_tls_verify(ctx, NULL, 1);
+  if (rc == NV_OK && c->ca_file != NULL)
+    rc = nv_registry_set_ca_file(ctx, c->ca_file);
+  if (rc == NV_OK && c->timeout_ms != 0)
+    rc = nv_registry_set_timeout_ms(ctx, c->timeout_ms);
+  if (rc == NV_OK && c->username != NULL) {
+    /* the credentials are for the reference's registry: host[:port] */
+    size_t host_len = strcspn(reference, "/");
+    char *host = strndup(reference, host_len);
+    char *password = host != NULL ? read_password() : NULL;
+    if (password == NULL) {
+      free(host);
+      return EXIT_USAGE;
+    }
+    rc = nv_registry_set_basic_auth(ctx, host, c->username, password);
+    memset(password, 0, strlen(password));
+    free(password);
+    free(host);
+  } else if (rc == NV_OK) {
+    rc = nv_registry_set_docker_config(ctx, NV_REGISTRY_DOCKER_CONFIG_DEFAULT);
+  }
+  if (rc != NV_OK)
+    return nc_error("registry options: %s", nv_ctx_last_error(ctx));
+  return 0;
+}
+
 static void verify_help(void)
 {
   printf("usage: notaryc verify --oci-layout --scope SCOPE [options] PATH:TAG|PATH@sha256:HEX\n"
-         "       notaryc verify [options] REGISTRY/REPOSITORY:TAG|@sha256:HEX   (a later release)\n"
+         "       notaryc verify [options] REGISTRY/REPOSITORY:TAG|REGISTRY/REPOSITORY@sha256:HEX\n"
          "\n"
          "Verify that an artifact carries a Notary Project signature that its trust\n"
          "policy statement accepts.\n"
@@ -1132,12 +1218,21 @@ static void verify_help(void)
          "                          that selects the trust policy statement\n"
          "  --max-signatures N      examine at most N signatures (1..10000, default %u)\n"
          "\n"
-         "registry options (registry references arrive in a later release; these options\n"
-         "are recognised and refused until then):\n"
-         "  --plain-http  --insecure-skip-tls-verify  --ca-file FILE\n"
-         "  --username USER  --password-stdin\n"
+         "registry options (not with --oci-layout):\n"
+         "  --plain-http            talk HTTP, not HTTPS, to the registry\n"
+         "  --insecure-skip-tls-verify  HTTPS without checking the registry's certificate\n"
+         "                          (a separate switch: never implied by --plain-http)\n"
+         "  --ca-file FILE          trust these CA certificates too (PEM), besides the\n"
+         "                          system's\n"
+         "  --username USER --password-stdin\n"
+         "                          Basic credentials for the reference's registry; the\n"
+         "                          password is the first line of standard input.\n"
+         "                          Without them: ~/.docker/config.json (auths,\n"
+         "                          credsStore, credHelpers), else anonymous\n"
+         "  --timeout SECONDS       give up on the registry after this long (default %u)\n"
          "\n",
-         (unsigned)NV_VERIFY_DEFAULT_MAX_SIGNATURES);
+         (unsigned)NV_VERIFY_DEFAULT_MAX_SIGNATURES,
+         (unsigned)(NV_REGISTRY_DEFAULT_TIMEOUT_MS / 1000u));
   fputs(trust_help, stdout);
   printf("\nThe default trust policy is <config>/trustpolicy.oci.json, else\n"
          "<config>/trustpolicy.json.\n");
@@ -1154,6 +1249,7 @@ static int nc_cmd_verify(int argc, char **argv)
       {"ca-file", required_argument, NULL, OPT_CA_FILE},
       {"username", required_argument, NULL, OPT_USERNAME},
       {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+      {"timeout", required_argument, NULL, OPT_TIMEOUT},
       TRUST_OPTS,
       OPTS_END};
   common c;
@@ -1164,11 +1260,13 @@ static int nc_cmd_verify(int argc, char **argv)
     goto out;
   status = EXIT_USAGE;
   const char *reference = argv[optind];
-  if (c.registry_flag != NULL) {
-    nc_usage_error(c.cmd,
-                   "%s applies to registry references, which arrive in a later release; "
-                   "this release verifies OCI image layouts (--oci-layout --scope SCOPE)",
+  if (c.registry_flag != NULL && c.oci_layout) {
+    nc_usage_error(c.cmd, "%s applies to registry references, not to --oci-layout",
                    c.registry_flag);
+    goto out;
+  }
+  if ((c.username != NULL) != (c.password_stdin != 0)) {
+    nc_usage_error(c.cmd, "--username and --password-stdin go together");
     goto out;
   }
   if (c.oci_layout && c.scope == NULL) {
@@ -1188,7 +1286,8 @@ static int nc_cmd_verify(int argc, char **argv)
       goto out;
     }
   }
-  if (load_trust(&c, NV_POLICY_OCI, c.oci_layout ? c.scope : reference) != 0)
+  if (load_trust(&c, NV_POLICY_OCI, c.oci_layout ? c.scope : reference) != 0 ||
+      (!c.oci_layout && registry_setup(&c, reference) != 0))
     goto out;
   nv_status rc = nv_verify(c.ctx, c.policy, c.store, reference, c.opts, &c.res);
   status = report(&c, rc, reference);

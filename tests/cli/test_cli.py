@@ -186,9 +186,15 @@ def t_usage(env):
         case("-m %r rejected" % bad, base + ["-m", bad, ref], 2, "KEY=VALUE")
     case("-m key given twice", base + ["-m", "a=1", "-m", "a=2", ref], 2, "given twice")
     for flag in (["--plain-http"], ["--insecure-skip-tls-verify"], ["--ca-file", "x.pem"],
-                 ["--username", "u"], ["--password-stdin"]):
-        case("registry flag %s refused" % flag[0], base + flag + [ref], 2,
-             flag[0] + " applies to registry references, which arrive in a later release")
+                 ["--username", "u"], ["--password-stdin"], ["--timeout", "5"]):
+        case("registry flag %s refused with --oci-layout" % flag[0], base + flag + [ref], 2,
+             flag[0] + " applies to registry references, not to --oci-layout")
+    reg = ["verify", "--trust-policy", "p.json", "--trust-store", "s"]
+    case("--username without --password-stdin", reg + ["--username", "u", "r.io/a:v1"], 2,
+         "--username and --password-stdin go together")
+    for bad in ("0", "3601", "-1", "1.5", "x"):
+        case("--timeout %r rejected" % bad, reg + ["--timeout", bad, "r.io/a:v1"], 2,
+             "--timeout wants whole seconds")
     case("--ca-file without its argument", base + [ref, "--ca-file"], 2, "needs an argument")
     case("verify-envelope without --target",
          ["verify-envelope", "--envelope", "e", "--media-type", "application/cose", "r"], 2,
@@ -466,14 +472,26 @@ def t_failures(env):
         check(parse_json(out)["status"] == "NV_E_NO_APPLICABLE_POLICY", "status")
 
     def registry_reference():
+        # no statement for the repository: decided before any request
         base = ["verify", "--trust-policy", env.policy, "--trust-store", env.store,
-                "--at", PIN, SCOPE + ":v1"]
-        rc, out, err = env.run(*base)
+                "--at", PIN, "--output", "json"]
+        rc, out, err = env.run(*(base + ["127.0.0.1:1/notaryc-demo:v1"]))
+        expect_rc(rc, 1, out, err)
+        check(parse_json(out)["status"] == "NV_E_NO_APPLICABLE_POLICY", "status")
+        # a Docker Hub short name is not expanded
+        rc, out, err = env.run(*(base + ["alpine:3"]))
         expect_rc(rc, 2, out, err)
-        check("registry references are not supported yet" in err and out == "", err)
-        rc, out, err = env.run(*(base + ["--output", "json"]))
+        doc = parse_json(out)
+        check(doc["status"] == "NV_E_REFERENCE_INVALID", "status %r" % doc["status"])
+        # a statement for it, but nothing listens on port 1: a network error
+        policy = env.demo_policy(registryScopes=["127.0.0.1:1/notaryc-demo"])
+        rc, out, err = env.run("verify", "--trust-policy", policy, "--trust-store", env.store,
+                               "--at", PIN, "--output", "json", "--plain-http", "--timeout", "5",
+                               "127.0.0.1:1/notaryc-demo:v1")
         expect_rc(rc, 2, out, err)
-        check(parse_json(out)["status"] == "NV_E_UNSUPPORTED", "status")
+        doc = parse_json(out)
+        check(doc["status"] in ("NV_E_NETWORK", "NV_E_TIMEOUT"), "status %r" % doc["status"])
+        check(doc["verified"] is False and doc["signatures"] == [], "no signature examined")
 
     def missing_policy():
         rc, out, err = env.verify(env.layout_ref("jws"),
@@ -521,7 +539,7 @@ def t_failures(env):
             ("level skip", skip),
             ("tampered envelope blob", tampered),
             ("no applicable statement", no_applicable_policy),
-            ("registry reference unsupported", registry_reference),
+            ("registry references without a registry", registry_reference),
             ("missing policy file", missing_policy),
             ("invalid policy file", invalid_policy),
             ("missing trust store", missing_store),
