@@ -82,13 +82,22 @@ NV_API nv_status nv_verify_opts_set_oci_layout(nv_verify_opts *opts, const char 
  * been examined. A signature manifest that cannot be fetched or is
  * malformed is recorded as a failed signature and the next one is tried.
  *
+ * `reference` is a registry reference "host[:port]/repository:tag" or
+ * "...@sha256:<hex>" (fully qualified: Docker Hub short names are not
+ * expanded), fetched with the context's registry settings (nv_registry.h),
+ * or with nv_verify_opts_set_oci_layout() an OCI image layout reference.
+ * The trust policy statement is selected for the repository (or the
+ * layout's scope) before anything is fetched.
+ *
  * Returns NV_OK (verified), NV_E_SKIPPED (level skip), a verdict
  * (NV_E_VERIFICATION_FAILED, NV_E_NO_SIGNATURES,
  * NV_E_MAX_SIGNATURE_ATTEMPTS, NV_E_NO_APPLICABLE_POLICY) or an operational
  * error (NV_E_REFERENCE_INVALID, NV_E_OCI_LAYOUT_INVALID,
- * NV_E_ARTIFACT_NOT_FOUND, NV_E_REFERRERS_LIST_FAILED, ...; registry
- * references: NV_E_UNSUPPORTED in this release). The details are in
- * nv_ctx_last_error(ctx) and in *result.
+ * NV_E_ARTIFACT_NOT_FOUND, NV_E_REFERRERS_LIST_FAILED, NV_E_NETWORK,
+ * NV_E_TIMEOUT, NV_E_TLS, NV_E_REGISTRY_AUTH, NV_E_REGISTRY_DENIED, ...:
+ * failures of the registry itself stop the verification, they are not
+ * held against one signature). The details are in nv_ctx_last_error(ctx)
+ * and in *result.
  *
  * *result is set for every return value except NV_E_INVALID_ARG and
  * NV_E_NOMEM (then it is NULL); release it with nv_result_free().
