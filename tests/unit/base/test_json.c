@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -958,6 +960,209 @@ static void test_not_nul_terminated(void **state)
   free(num);
 }
 
+/* ------------------------------------------------------------------ */
+/* The tree is the one cJSON's parser makes                           */
+/* ------------------------------------------------------------------ */
+
+/* A text dump of a cJSON tree, a line per node in document order: depth,
+ * cJSON's own type bits, member name and string value in hex (so length
+ * and every byte count), valueint and valuedouble to the last bit. The
+ * sibling links are checked on the way (next, prev, the first child's
+ * prev on the last). Number nodes of nv_json_parse() trees carry flags
+ * above cJSON's type bits; the dump leaves them out. */
+typedef struct tree_dump {
+  char *text;
+  size_t len;
+  size_t cap;
+} tree_dump;
+
+static void dump_printf(tree_dump *t, const char *fmt, ...) NV_PRINTF(2, 3);
+static void dump_printf(tree_dump *t, const char *fmt, ...)
+{
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = t->cap - t->len;
+    int n = vsnprintf(t->text != NULL ? t->text + t->len : NULL, room, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    if ((size_t)n < room) {
+      t->len += (size_t)n;
+      return;
+    }
+    size_t cap = t->cap * 2 + (size_t)n + 256;
+    char *grown = realloc(t->text, cap);
+    assert_non_null(grown);
+    t->text = grown;
+    t->cap = cap;
+  }
+}
+
+static void dump_bytes(tree_dump *t, const char *label, const char *s)
+{
+  if (s == NULL) {
+    dump_printf(t, " %s=none", label);
+    return;
+  }
+  dump_printf(t, " %s[%zu]=", label, strlen(s));
+  for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++)
+    dump_printf(t, "%02x", *c);
+}
+
+static void dump_tree(tree_dump *t, const cJSON *node, int depth)
+{
+  unsigned long long bits;
+  memcpy(&bits, &node->valuedouble, sizeof(bits));
+  dump_printf(t, "%d type=%d", depth, node->type & (0xFF | cJSON_IsReference | cJSON_StringIsConst));
+  dump_bytes(t, "name", node->string);
+  dump_bytes(t, "string", node->valuestring);
+  dump_printf(t, " int=%d double=%016llx\n", node->valueint, bits);
+  const cJSON *prev = NULL;
+  for (const cJSON *c = node->child; c != NULL; c = c->next) {
+    if (prev != NULL)
+      assert_ptr_equal(c->prev, prev);
+    dump_tree(t, c, depth + 1);
+    prev = c;
+  }
+  if (node->child != NULL)
+    assert_ptr_equal(node->child->prev, prev);
+}
+
+/* nv_json_parse() must accept the `len` bytes of `text`, cJSON must parse
+ * them to the end of the value (only whitespace after it), and the two
+ * trees must dump the same; `label` names the document when they do not. */
+static void expect_same_tree(const char *label, const char *text, size_t len)
+{
+  /* an exact-size copy: neither parser may read past `len` */
+  char *copy = malloc(len > 0 ? len : 1);
+  assert_non_null(copy);
+  memcpy(copy, text, len);
+
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_json *ours = NULL;
+  nv_status rc = nv_json_parse(copy, len, MAX_DOC, "test doc", &ours, &d);
+  if (rc != NV_OK)
+    fail_msg("%s: nv_json_parse refused it: %s", label, d.msg);
+  const char *end = NULL;
+  cJSON *theirs = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
+  if (theirs == NULL)
+    fail_msg("%s: accepted, but cJSON cannot parse it", label);
+  assert_true(end >= copy && end <= copy + len);
+  for (const char *c = end; c < copy + len; c++)
+    if (strchr(" \t\r\n", *c) == NULL)
+      fail_msg("%s: cJSON stops at byte %zu", label, (size_t)(end - copy));
+
+  tree_dump a = {NULL, 0, 0}, b = {NULL, 0, 0};
+  dump_tree(&a, ours, 0);
+  dump_tree(&b, theirs, 0);
+  assert_null(ours->next);
+  assert_null(ours->prev);
+  if (a.len != b.len || memcmp(a.text, b.text, a.len) != 0) {
+    /* name the first node that differs */
+    size_t at = 0, line = 0, node = 0;
+    while (at < a.len && at < b.len && a.text[at] == b.text[at]) {
+      if (a.text[at] == '\n') {
+        line = at + 1;
+        node++;
+      }
+      at++;
+    }
+    fail_msg("%s: the trees differ at node %zu (document order)\n  ours:  %.*s\n  cJSON: %.*s",
+             label, node, (int)strcspn(a.text + line, "\n"), a.text + line,
+             (int)strcspn(b.text + line, "\n"), b.text + line);
+  }
+  free(a.text);
+  free(b.text);
+  cJSON_Delete(theirs);
+  nv_json_free(ours);
+  free(copy);
+}
+
+static void test_tree_matches_cjson(void **state)
+{
+  (void)state;
+  /* len 0: the whole C string; else only the first len bytes */
+  static const struct {
+    const char *text;
+    size_t len;
+  } docs[] = {
+      /* scalars at the top, with and without whitespace */
+      {"true", 0}, {"false", 0}, {"null", 0}, {"\"\"", 0}, {"0", 0}, {" \t\r\n-1.5e-3\n", 0},
+      {"\"top\"  ", 0},
+      /* a number that ends the input: "12" of "123", "1.5" of "1.5e" */
+      {"123", 2}, {"1.5e", 3}, {"[1]xyz", 3},
+      /* containers: empty, nested, whitespace in every gap */
+      {"{}", 0}, {"[]", 0}, {" [ ] ", 0}, {"{ }", 0},
+      {"[{},[],{\"\":{}},[[],{}],{\"a\":[ ]},[\t]]", 0},
+      {"\t\n\r [\t1\n,\r2 ,\r\n{ \"a\" : true\t,\n\"b\"\r:\nfalse } ,\tnull ]\n\r\t ", 0},
+      {"{\r\n  \"version\": \"1.0\",\r\n  \"list\": [\r\n    1,\r\n    \"x\"\r\n  ]\r\n}\r\n", 0},
+      {"[true,false,null,{\"t\":true,\"f\":false,\"n\":null},[true],[false],[null]]", 0},
+      {"{\"\":1,\"a\":2,\"ab\":3,\"abc\":{\"\":\"\",\"a\":\"\"},\"A\":4}", 0},
+      {"[{\"a\":1},{\"a\":2},{\"a\":{\"a\":{\"a\":3}}}]", 0},
+      /* numbers: int saturation, overflow, underflow, -0, exponents, 63 characters */
+      {"[2147483647,2147483648,-2147483648,-2147483649,2147483646.9999999,2147483647.5,"
+       "-2147483648.5,-2147483647.9,4294967296,9007199254740993,18446744073709551616]", 0},
+      {"[1.7976931348623157e308,1.7976931348623159e308,1e309,-1e309,1e400,-1e400]", 0},
+      {"[5e-324,2e-324,2.4703282292062327e-324,1e-400,-1e-400,2.2250738585072011e-308]", 0},
+      {"[0.1,0.30000000000000004,1e-7,-0.000001,123e-2,1.5e3,9.99e+99]", 0},
+      {"[-0,-0.0,-0e0,-0.0e-0,0,0.0,-0E+5,0e0,0E-0,1e+0,1E-0,1e00000000000000000000001]", 0},
+      {"0.1111111111111111111111111111111111111111111111111111111111111", 0},
+      {"[-1.222222222222222222222222222222222222222222222222222222e-0001]", 0},
+      {"{\"a\":1,\"b\":-2.5,\"c\":3e2,\"d\":-0,\"e\":1e400}", 0},
+      /* escapes, in values and in names */
+      {"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"\\\\\",\"\\\\\\\\\\\"\",\"a\\\\\\\"b\\\\\",\"x\\\\\"]", 0},
+      {"{\"\\n\\t\\\"\\\\\\/\\b\\f\\r\":\"\\u0041\",\"\\\\\":\"\\\"\",\"/\":\"\\/\"}", 0},
+      {"[\"\\u0001\",\"\\u007f\",\"\\u0080\",\"\\u07ff\",\"\\u0800\",\"\\uffff\",\"\\uFFFE\","
+       "\"\\uD7FF\",\"\\uE000\",\"\\uABCD\",\"\\u00e9t\\u00C9\"]", 0},
+      /* surrogate pairs: the ends of the ranges, mixed case, next to text */
+      {"[\"\\uD800\\uDC00\",\"\\uDBFF\\uDFFF\",\"\\ud83d\\ude00\",\"a\\uD834\\uDD1Eb\","
+       "\"\\uDbFf\\udFfF\\u0031\",\"\\uD83D\\uDE00x\\uD83D\\uDE00\"]", 0},
+      {"{\"\\uD83D\\uDE00\":1,\"\\u00e9\":2,\"e\\u0301\":3}", 0},
+      /* raw UTF-8 of every length */
+      {"{\"k\xc3\xa9y\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xe0\xa0\x80\xef\xbf\xbf\","
+       "\"\xe4\xb8\xad\":[\"\xf4\x8f\xbf\xbf\"]}", 0},
+      /* strings around the 8-byte steps of the scanners, an escape at each place */
+      {"[\"1234567\",\"12345678\",\"123456789\",\"1234567\\\"\",\"12345678\\\"\","
+       "\"123456\\\\\",\"1234567\\\\\",\"12345678\\\\\",\"\\u00e91234567\",\"1234567\\u00e9\"]", 0},
+  };
+  char label[32];
+  for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+    snprintf(label, sizeof(label), "document %zu", i);
+    expect_same_tree(label, docs[i].text, docs[i].len != 0 ? docs[i].len : strlen(docs[i].text));
+  }
+
+  /* made here: nesting at the limit, long strings, many values */
+  size_t cap = 65536; /* more than the longest document below */
+  char *doc = malloc(cap);
+  assert_non_null(doc);
+  size_t n = 0;
+  for (int k = 0; k < NV_LIMIT_JSON_DEPTH - 1; k++)
+    n += (size_t)snprintf(doc + n, cap - n, k % 2 ? "{\"k%d\":" : "[%d,", k);
+  n += (size_t)snprintf(doc + n, cap - n, "[\"deep\",-0]");
+  for (int k = NV_LIMIT_JSON_DEPTH - 2; k >= 0; k--)
+    n += (size_t)snprintf(doc + n, cap - n, k % 2 ? ",\"s\":\"v\"}" : ",%d]", k);
+  assert_true(n < cap);
+  expect_same_tree("32 levels", doc, n);
+
+  n = 0;
+  doc[n++] = '"';
+  for (int k = 0; k < 1000; k++)
+    n += (size_t)snprintf(doc + n, cap - n, k % 50 == 49 ? "\\uD83D\\uDE00" : "abcdefgh");
+  doc[n++] = '"';
+  assert_true(n < cap);
+  expect_same_tree("long string", doc, n);
+
+  n = 0;
+  doc[n++] = '[';
+  for (int k = 0; k < 700; k++)
+    n += (size_t)snprintf(doc + n, cap - n, "%s%d.%de%d,\"%d\"", k ? "," : "", k - 350, k, k % 40 - 20, k);
+  doc[n++] = ']';
+  assert_true(n < cap);
+  expect_same_tree("many values", doc, n);
+  free(doc);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -991,6 +1196,7 @@ int main(void)
       cmocka_unit_test(test_value_limit),
       cmocka_unit_test(test_arguments),
       cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_tree_matches_cjson),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
