@@ -119,17 +119,6 @@ static bool is_ws(unsigned char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int hex_val(unsigned char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* The code unit of "\uXXXX" at p[at] (the backslash), or -1. */
 static long u_escape_at(const scanner *s, size_t at)
 {
@@ -137,7 +126,7 @@ static long u_escape_at(const scanner *s, size_t at)
     return -1;
   long v = 0;
   for (size_t i = 2; i < 6; i++) {
-    int h = hex_val(s->p[at + i]);
+    int h = nv_hex_value(s->p[at + i]);
     if (h < 0)
       return -1;
     v = v * 16 + h;
@@ -510,7 +499,7 @@ static unsigned long hex4(const unsigned char *h)
 {
   unsigned long v = 0;
   for (int i = 0; i < 4; i++)
-    v = v * 16 + (unsigned long)hex_val(h[i]);
+    v = v * 16 + (unsigned long)nv_hex_value(h[i]);
   return v;
 }
 

@@ -10,6 +10,9 @@
  * (Unicode 15, table 3-7). `avail` must be at least 1. */
 size_t nv_utf8_seq(const unsigned char *p, size_t avail);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int nv_hex_value(int c);
+
 /* The whole of `n` bytes is valid UTF-8. */
 bool nv_utf8_valid(const void *s, size_t n);
 

@@ -116,3 +116,14 @@ void nv_quote_go(char *buf, size_t size, size_t *len, const char *s)
   buf[o] = '\0';
   *len = o;
 }
+
+int nv_hex_value(int c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}

@@ -114,17 +114,6 @@ static nv_status parse_error(dn_parser *p, const char *why)
                      q(qt, sizeof(qt), p->text), why);
 }
 
-static int hexval(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Copy the token, dropping `trail` unescaped trailing spaces. */
 static char *take(const char *tok, size_t n, size_t trail)
 {
@@ -182,7 +171,7 @@ static nv_status scan(dn_parser *p, char *tok)
         free(type);
         return parse_error(p, "got corrupted escaped character");
       }
-      int hi = hexval(c), lo = hexval(s[i + 1]);
+      int hi = nv_hex_value(c), lo = nv_hex_value(s[i + 1]);
       if (hi < 0 || lo < 0) {
         free(type);
         return parse_error(p, "failed to decode escaped character: a backslash must be "

@@ -4,16 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+#include "base/nv_text.h"
 
 bool hex_decode(const char *hex, nv_buf *out)
 {
@@ -21,7 +12,7 @@ bool hex_decode(const char *hex, nv_buf *out)
   if (n % 2 != 0)
     return false;
   for (size_t i = 0; i < n; i += 2) {
-    int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+    int hi = nv_hex_value(hex[i]), lo = nv_hex_value(hex[i + 1]);
     if (hi < 0 || lo < 0 || nv_buf_append_byte(out, (uint8_t)(hi << 4 | lo), NULL) != NV_OK)
       return false;
   }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/nv_text.h"
 #include "base/nv_json.h"
 #include "base/nv_limits.h"
 #include "envelope/nv_cose.h"
@@ -56,17 +57,6 @@ static uint8_t *read_vector(const char *rel, size_t *len)
   return read_file(path, len);
 }
 
-static int hexval(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static uint8_t *hex_decode(const char *hex, size_t *len)
 {
   size_t n = strlen(hex);
@@ -74,7 +64,7 @@ static uint8_t *hex_decode(const char *hex, size_t *len)
   uint8_t *out = malloc(n / 2 + 1);
   assert_non_null(out);
   for (size_t i = 0; i < n / 2; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+    int hi = nv_hex_value(hex[2 * i]), lo = nv_hex_value(hex[2 * i + 1]);
     assert_true(hi >= 0 && lo >= 0);
     out[i] = (uint8_t)(hi * 16 + lo);
   }
