@@ -153,7 +153,8 @@ NV_API size_t nv_truststore_cert_count(const nv_truststore *store, nv_store_type
 /*
  * Build a policy and a store from a directory shaped like Flux's
  * verification secret: `trustpolicy.json` plus any `*.crt` / `*.pem` files
- * (regular files; other names are ignored). By default every PEM block is
+ * (regular files, or a Kubernetes secret volume's `<key> -> ..data/<key>`
+ * links; other names are ignored). By default every PEM block is
  * read and validated, the certificates go to every ca and signingAuthority
  * store the policy names, and tsa stores receive only the certificates that
  * are roots. NV_FLUX_COMPAT distributes them as Flux does (docs/compat.md).

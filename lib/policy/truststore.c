@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -1121,6 +1122,32 @@ nv_status nv_pol_flux_secret_add(nv_pol_flux_secret *fs, const char *key, const 
   return NV_OK;
 }
 
+/* Kubernetes mounts a secret as `<key> -> ..data/<key>` and
+ * `..data -> ..<timestamp>` (a directory beside them), swapped atomically
+ * on update. Only that shape is followed, one link each, inside the secret
+ * directory: `<key>` must point exactly at "..data/<key>" and `..data` at
+ * a name starting with ".." without a '/'. Returns that directory, opened
+ * (close it), or -1 when `key` is not such a link. */
+static int k8s_data_dir(int dfd, const char *key)
+{
+  char link[NAME_MAX + 16], want[NAME_MAX + 16];
+  ssize_t n = readlinkat(dfd, key, link, sizeof(link) - 1);
+  if (n <= 0 || (size_t)n >= sizeof(link) - 1)
+    return -1;
+  link[n] = '\0';
+  snprintf(want, sizeof(want), "..data/%s", key);
+  if (strcmp(link, want) != 0)
+    return -1;
+  n = readlinkat(dfd, "..data", link, sizeof(link) - 1);
+  if (n <= 2 || (size_t)n >= sizeof(link) - 1)
+    return -1;
+  link[n] = '\0';
+  if (strncmp(link, "..", 2) != 0 || strchr(link, '/') != NULL || strcmp(link, "..") == 0 ||
+      strcmp(link, "..data") == 0)
+    return -1;
+  return openat(dfd, link, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 static nv_status flux_read_entry(nv_pol_flux_secret *fs, int dfd, const char *key, nv_diag *d)
 {
   bool policy = strcmp(key, NV_POL_FLUX_POLICY_KEY) == 0;
@@ -1129,15 +1156,23 @@ static nv_status flux_read_entry(nv_pol_flux_secret *fs, int dfd, const char *ke
   size_t len = 0;
   int err = 0;
   nv_status rc;
-  switch (read_regular_at(dfd, key, limit, &data, &len, &err)) {
+  read_result got = read_regular_at(dfd, key, limit, &data, &len, &err);
+  if (got == READ_NOT_REGULAR) { /* perhaps a Kubernetes secret volume */
+    int kdfd = k8s_data_dir(dfd, key);
+    if (kdfd >= 0) {
+      got = read_regular_at(kdfd, key, limit, &data, &len, &err);
+      close(kdfd);
+    }
+  }
+  switch (got) {
   case READ_OK:
     rc = nv_pol_flux_secret_add(fs, key, data, len, d);
     break;
   case READ_NOT_REGULAR:
     rc = nv_diag_set(d, policy ? NV_E_POLICY_NOT_REGULAR_FILE : NV_E_TRUSTSTORE_ENTRY_NOT_REGULAR,
                      "'%s' in secret directory is not a regular file (directories or symlinks "
-                     "are not supported)",
-                     key);
+                     "are not supported, except a Kubernetes secret volume's '%s -> ..data/%s')",
+                     key, key, key);
     break;
   case READ_TOO_LARGE:
     rc = nv_diag_set(d, policy ? NV_E_POLICY_TOO_LARGE : NV_E_TRUSTSTORE_TOO_LARGE,

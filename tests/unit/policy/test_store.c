@@ -913,6 +913,59 @@ static void flux_errors(void **state)
   free(root.data);
 }
 
+/* A Kubernetes secret volume: every key is "<key> -> ..data/<key>" and
+ * "..data -> ..<timestamp>", a directory beside them. That shape is
+ * followed; any other link is still refused. */
+static void flux_kubernetes_volume(void **state)
+{
+  (void)state;
+  char dir[600], path[800];
+  flux_secret_dir(dir, sizeof(dir), false, false);
+  snprintf(path, sizeof(path), "%s/..2026_11_27_10_00_00.123", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  write_file(path, "trustpolicy.json", policy_json, strlen(policy_json));
+  bytes root = read_inline("rootCertPem.pem");
+  write_bytes(path, "root.crt", root);
+  free(root.data);
+  snprintf(path, sizeof(path), "%s/..data", dir);
+  assert_int_equal(symlink("..2026_11_27_10_00_00.123", path), 0);
+  snprintf(path, sizeof(path), "%s/trustpolicy.json", dir);
+  assert_int_equal(symlink("..data/trustpolicy.json", path), 0);
+  snprintf(path, sizeof(path), "%s/root.crt", dir);
+  assert_int_equal(symlink("..data/root.crt", path), 0);
+
+  nv_pol_flux_secret *fs = NULL;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_OK);
+  assert_int_equal(nv_pol_flux_secret_cert_files(fs), 1);
+  const uint8_t *policy = NULL;
+  size_t len = 0;
+  assert_int_equal(nv_pol_flux_secret_policy(fs, &policy, &len, &d), NV_OK);
+  assert_int_equal(len, strlen(policy_json));
+  nv_pol_flux_secret_free(fs);
+
+  /* a key pointing anywhere but ..data/<key>: refused */
+  snprintf(path, sizeof(path), "%s/other.pem", dir);
+  assert_int_equal(symlink("..data/root.crt", path), 0);
+  assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_TRUSTSTORE_ENTRY_NOT_REGULAR);
+  assert_non_null(strstr(d.msg, "'other.pem' in secret directory is not a regular file"));
+  assert_int_equal(unlink(path), 0);
+
+  /* ..data pointing outside the secret directory: refused */
+  snprintf(path, sizeof(path), "%s/..data", dir);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(symlink("../elsewhere", path), 0);
+  nv_diag_init(&d);
+  assert_int_not_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_OK);
+  assert_non_null(strstr(d.msg, "is not a regular file"));
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(symlink("/tmp", path), 0);
+  assert_int_not_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_OK);
+  assert_null(fs);
+  remove_tree(dir);
+}
+
 static void flux_key_values(void **state)
 {
   (void)state;
@@ -997,6 +1050,7 @@ int main(void)
     cmocka_unit_test(flux_default_and_compat),
     cmocka_unit_test(flux_errors),
     cmocka_unit_test(flux_key_values),
+    cmocka_unit_test(flux_kubernetes_volume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
