@@ -163,6 +163,24 @@ NV_API nv_status nv_trust_load_flux_secret(nv_ctx *ctx, const char *dir, uint32_
                                            nv_trust_policy **policy_out,
                                            nv_truststore **store_out);
 
+/*
+ * The same from a secret given key by key, as an embedder that reads the
+ * Secret object from the Kubernetes API has it (Flux does this): create,
+ * add each key's bytes (keys other than "trustpolicy.json", "*.crt" and
+ * "*.pem" are ignored; a key given twice, an empty key or one with '/' is
+ * NV_E_INVALID_ARG; the size and count limits of the directory form
+ * apply), then build. The secret is only read by nv_trust_from_flux_secret
+ * and may be freed afterwards.
+ */
+typedef struct nv_flux_secret nv_flux_secret;
+NV_API nv_status nv_flux_secret_new(nv_ctx *ctx, nv_flux_secret **out);
+NV_API void nv_flux_secret_free(nv_flux_secret *secret);
+NV_API nv_status nv_flux_secret_add(nv_ctx *ctx, nv_flux_secret *secret, const char *key,
+                                    const uint8_t *value, size_t len);
+NV_API nv_status nv_trust_from_flux_secret(nv_ctx *ctx, const nv_flux_secret *secret,
+                                           uint32_t flags, nv_trust_policy **policy_out,
+                                           nv_truststore **store_out);
+
 NV_END_DECLS
 
 #endif /* NOTARYC_NV_TRUST_H */

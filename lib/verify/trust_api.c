@@ -322,6 +322,44 @@ NV_API size_t nv_truststore_cert_count(const nv_truststore *store, nv_store_type
   return certs != NULL ? certs->count : 0;
 }
 
+/* The policy and store a Flux secret describes (the checks Flux makes on
+ * a secret, then the policy parsed, then the store built for it). */
+static nv_status trust_from_secret(const nv_pol_flux_secret *fs, uint32_t flags,
+                                   nv_trust_policy **policy_out, nv_truststore **store_out,
+                                   nv_diag *d)
+{
+  nv_pol_doc *doc = NULL;
+  nv_truststore *ts = NULL;
+  const char **refs = NULL;
+  size_t n = 0;
+  const uint8_t *policy_bytes = NULL;
+  size_t policy_len = 0;
+  nv_status rc = nv_pol_flux_secret_policy(fs, &policy_bytes, &policy_len, d);
+  if (rc == NV_OK && nv_pol_flux_secret_cert_files(fs) == 0)
+    rc = nv_diag_set(d, NV_E_TRUSTSTORE_EMPTY, "no certificates found in secret");
+  if (rc == NV_OK)
+    rc = nv_pol_parse(NV_POL_DOC_OCI, policy_bytes, policy_len, &doc, d);
+  if (rc == NV_OK)
+    rc = nv_vfy_policy_store_refs(doc, &refs, &n, d);
+  if (rc == NV_OK && (ts = calloc(1, sizeof(*ts))) == NULL)
+    rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  if (rc == NV_OK)
+    rc = nv_pol_flux_secret_build_store(fs, refs, n,
+                                        (flags & NV_FLUX_COMPAT) ? NV_POL_FLUX_COMPAT : 0,
+                                        &ts->store, d);
+  free(refs);
+  if (rc == NV_OK)
+    rc = wrap_policy(doc, policy_out, d);
+  else
+    nv_pol_doc_free(doc);
+  if (rc != NV_OK) {
+    nv_truststore_free(ts);
+    return rc;
+  }
+  *store_out = ts;
+  return NV_OK;
+}
+
 NV_API nv_status nv_trust_load_flux_secret(nv_ctx *ctx, const char *dir, uint32_t flags,
                                            nv_trust_policy **policy_out,
                                            nv_truststore **store_out)
@@ -335,35 +373,66 @@ NV_API nv_status nv_trust_load_flux_secret(nv_ctx *ctx, const char *dir, uint32_
       (flags & ~NV_FLUX_COMPAT) != 0)
     return nv_diag_set(d, NV_E_INVALID_ARG, "nv_trust_load_flux_secret: invalid argument");
   nv_pol_flux_secret *fs = NULL;
-  nv_pol_doc *doc = NULL;
-  nv_truststore *ts = NULL;
-  const char **refs = NULL;
-  size_t n = 0;
-  const uint8_t *policy_bytes = NULL;
-  size_t policy_len = 0;
   nv_status rc = nv_pol_flux_secret_load_dir(dir, &fs, d);
   if (rc == NV_OK)
-    rc = nv_pol_flux_secret_policy(fs, &policy_bytes, &policy_len, d);
-  if (rc == NV_OK)
-    rc = nv_pol_parse(NV_POL_DOC_OCI, policy_bytes, policy_len, &doc, d);
-  if (rc == NV_OK)
-    rc = nv_vfy_policy_store_refs(doc, &refs, &n, d);
-  if (rc == NV_OK && (ts = calloc(1, sizeof(*ts))) == NULL)
-    rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
-  if (rc == NV_OK)
-    rc = nv_pol_flux_secret_build_store(fs, refs, n,
-                                        (flags & NV_FLUX_COMPAT) ? NV_POL_FLUX_COMPAT : 0,
-                                        &ts->store, d);
-  free(refs);
+    rc = trust_from_secret(fs, flags, policy_out, store_out, d);
   nv_pol_flux_secret_free(fs);
-  if (rc == NV_OK)
-    rc = wrap_policy(doc, policy_out, d);
-  else
-    nv_pol_doc_free(doc);
+  return rc;
+}
+
+/* ---- a Flux secret given key by key ---- */
+
+struct nv_flux_secret {
+  nv_pol_flux_secret *fs;
+};
+
+NV_API nv_status nv_flux_secret_new(nv_ctx *ctx, nv_flux_secret **out)
+{
+  nv_diag *d = begin(ctx);
+  if (out != NULL)
+    *out = NULL;
+  if (ctx == NULL || out == NULL)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_flux_secret_new: invalid argument");
+  nv_flux_secret *s = calloc(1, sizeof(*s));
+  if (s == NULL)
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  nv_status rc = nv_pol_flux_secret_new(&s->fs, d);
   if (rc != NV_OK) {
-    nv_truststore_free(ts);
+    free(s);
     return rc;
   }
-  *store_out = ts;
+  *out = s;
   return NV_OK;
+}
+
+NV_API void nv_flux_secret_free(nv_flux_secret *secret)
+{
+  if (secret == NULL)
+    return;
+  nv_pol_flux_secret_free(secret->fs);
+  free(secret);
+}
+
+NV_API nv_status nv_flux_secret_add(nv_ctx *ctx, nv_flux_secret *secret, const char *key,
+                                    const uint8_t *value, size_t len)
+{
+  nv_diag *d = begin(ctx);
+  if (ctx == NULL || secret == NULL || key == NULL || (value == NULL && len > 0))
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_flux_secret_add: invalid argument");
+  return nv_pol_flux_secret_add(secret->fs, key, value, len, d);
+}
+
+NV_API nv_status nv_trust_from_flux_secret(nv_ctx *ctx, const nv_flux_secret *secret,
+                                           uint32_t flags, nv_trust_policy **policy_out,
+                                           nv_truststore **store_out)
+{
+  nv_diag *d = begin(ctx);
+  if (policy_out != NULL)
+    *policy_out = NULL;
+  if (store_out != NULL)
+    *store_out = NULL;
+  if (ctx == NULL || secret == NULL || policy_out == NULL || store_out == NULL ||
+      (flags & ~NV_FLUX_COMPAT) != 0)
+    return nv_diag_set(d, NV_E_INVALID_ARG, "nv_trust_from_flux_secret: invalid argument");
+  return trust_from_secret(secret->fs, flags, policy_out, store_out, d);
 }

@@ -1202,6 +1202,67 @@ static void flux_secret_dir(tmpdir *t, const char *policy)
   tmp_write_text(t, "README.md", "not a certificate, and not read\n");
 }
 
+/* The secret given key by key (as read from the Kubernetes API): the same
+ * policy and stores as the directory form; Flux's own checks. */
+static void flux_secret_in_memory(void **state)
+{
+  nv_ctx *ctx = *state;
+  bytes root = slurp_path(BENCH_ROOT);
+  bytes inter = slurp_path(INTERMEDIATE);
+  const char *policy = FLUX_POLICY;
+  nv_flux_secret *sec = NULL;
+  expect_ok(ctx, nv_flux_secret_new(ctx, &sec), "nv_flux_secret_new");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "trustpolicy.json", (const uint8_t *)policy,
+                                    strlen(policy)),
+            "add the policy");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "root.crt", root.data, root.len), "add root.crt");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "intermediate.pem", inter.data, inter.len),
+            "add intermediate.pem");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "README.md", (const uint8_t *)"x", 1),
+            "other keys are ignored");
+  expect_fail(ctx, nv_flux_secret_add(ctx, sec, "root.crt", root.data, root.len),
+              NV_E_INVALID_ARG, "a key given twice");
+  expect_fail(ctx, nv_flux_secret_add(ctx, sec, "a/b.pem", root.data, root.len),
+              NV_E_INVALID_ARG, "a key with a slash");
+  nv_trust_policy *p = NULL;
+  nv_truststore *s = NULL;
+  expect_ok(ctx, nv_trust_from_flux_secret(ctx, sec, 0, &p, &s), "build");
+  assert_string_equal(nv_trust_policy_statement_name(p, 0), "flux");
+  assert_int_equal(nv_truststore_cert_count(s, NV_STORE_CA, "flux-ca"), 2);
+  assert_int_equal(nv_truststore_cert_count(s, NV_STORE_TSA, "flux-tsa"), 1);
+  nv_truststore_free(s);
+  nv_trust_policy_free(p);
+  expect_ok(ctx, nv_trust_from_flux_secret(ctx, sec, NV_FLUX_COMPAT, &p, &s), "compat");
+  assert_int_equal(nv_truststore_cert_count(s, NV_STORE_TSA, "flux-tsa"), 2);
+  nv_truststore_free(s);
+  nv_trust_policy_free(p);
+  expect_fail(ctx, nv_trust_from_flux_secret(ctx, sec, 0x80, &p, &s), NV_E_INVALID_ARG,
+              "unknown flag");
+  nv_flux_secret_free(sec);
+
+  /* no policy key; no certificate key */
+  expect_ok(ctx, nv_flux_secret_new(ctx, &sec), "nv_flux_secret_new");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "root.crt", root.data, root.len), "add root.crt");
+  expect_fail(ctx, nv_trust_from_flux_secret(ctx, sec, 0, &p, &s), NV_E_POLICY_NOT_FOUND,
+              "no trustpolicy.json");
+  expect_msg(ctx, "'trustpolicy.json' not found in secret", "no trustpolicy.json");
+  assert_null(p);
+  assert_null(s);
+  nv_flux_secret_free(sec);
+  expect_ok(ctx, nv_flux_secret_new(ctx, &sec), "nv_flux_secret_new");
+  expect_ok(ctx, nv_flux_secret_add(ctx, sec, "trustpolicy.json", (const uint8_t *)policy,
+                                    strlen(policy)),
+            "add the policy");
+  expect_fail(ctx, nv_trust_from_flux_secret(ctx, sec, 0, &p, &s), NV_E_TRUSTSTORE_EMPTY,
+              "no certificates");
+  expect_msg(ctx, "no certificates found in secret", "no certificates");
+  nv_flux_secret_free(sec);
+  nv_flux_secret_free(NULL);
+  assert_int_equal(nv_flux_secret_new(NULL, &sec), NV_E_INVALID_ARG);
+  bytes_free(&root);
+  bytes_free(&inter);
+}
+
 static void flux_default(void **state)
 {
   nv_ctx *ctx = *state;
@@ -1548,6 +1609,7 @@ int main(void)
     cmocka_unit_test(truststore_load_for_policy),
     cmocka_unit_test(truststore_load_for_statement),
     cmocka_unit_test(flux_default),
+    cmocka_unit_test(flux_secret_in_memory),
     cmocka_unit_test(flux_stores_of_every_type),
     cmocka_unit_test(flux_errors),
     cmocka_unit_test(null_arguments),
