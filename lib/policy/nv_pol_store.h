@@ -216,7 +216,9 @@ nv_status nv_pol_flux_secret_add(nv_pol_flux_secret *fs, const char *key, const 
 
 /* Read a directory holding the secret's keys as files. Only the entries
  * named "trustpolicy.json", "*.crt" and "*.pem" are looked at; each must
- * be a regular file (not a symlink, directory or special file:
+ * be a regular file, or a Kubernetes secret volume's "<key> ->
+ * ..data/<key>" link (followed only in that shape, inside the directory),
+ * not another symlink, a directory or a special file (
  * NV_E_POLICY_NOT_REGULAR_FILE for the policy,
  * NV_E_TRUSTSTORE_ENTRY_NOT_REGULAR for a certificate file), within the
  * size limits (checked before reading). Then, as Flux:
