@@ -16,8 +16,11 @@
 #include <string.h>
 #include "base/nv_time.h"
 
+extern const op_def revocation_ops[]; /* ops_revocation.c */
+
 static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops,
-                                             verify_ops,   blob_ops, plugin_ops};
+                                             verify_ops,   blob_ops, plugin_ops,
+                                             revocation_ops};
 
 /* ---------- inputs and outcome ---------- */
 

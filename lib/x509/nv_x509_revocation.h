@@ -1,0 +1,97 @@
+/*
+ * Revocation judgements over bytes (notary-spec.md section 11): CRLs
+ * (RFC 5280 section 5) and OCSP responses (RFC 6960). Pure functions of
+ * the bytes, the certificates and a time; the fetching is done by the
+ * verify layer.
+ *
+ * Results of a check, as status codes:
+ *   NV_OK                        the certificate is not revoked (good)
+ *   NV_E_CERT_REVOKED            it is revoked
+ *   NV_E_REVOCATION_UNKNOWN      the source answered "unknown"
+ *   NV_E_REVOCATION_CHECK_ERROR  the source cannot be used: malformed,
+ *                                wrong signer, stale, unknown critical
+ *                                extension, wrong scope
+ * NV_E_LIMIT (too large) and NV_E_NOMEM can come from the parsers.
+ */
+#ifndef NV_X509_REVOCATION_H
+#define NV_X509_REVOCATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/nv_buf.h"
+#include "x509/nv_x509_certs.h"
+
+/* ---- URLs named by a certificate or a CRL ---- */
+
+/* The most URLs taken from one extension; further ones are ignored. */
+#define NV_X509_MAX_URLS 8
+/* Longer URLs are ignored. */
+#define NV_X509_MAX_URL_LEN 2048
+
+typedef struct nv_x509_urls {
+  char *items[NV_X509_MAX_URLS];
+  size_t count;
+} nv_x509_urls;
+
+void nv_x509_urls_free(nv_x509_urls *u);
+
+/* The URI fullNames of the OCSP responders (AIA 1.3.6.1.5.5.7.48.1), of the
+ * CRL distribution points (2.5.29.31) and of the Freshest CRL extension
+ * (2.5.29.46), in order. Names that are not URIs (or an extension that
+ * does not decode) give no URL. `out` is always initialised. Only
+ * NV_E_NOMEM fails. */
+nv_status nv_x509_ocsp_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
+nv_status nv_x509_crl_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
+nv_status nv_x509_freshest_crl_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
+
+/* ---- CRLs ---- */
+
+typedef struct nv_x509_crl nv_x509_crl;
+
+typedef struct nv_x509_crl_info {
+  int64_t this_update;  /* Unix seconds */
+  int64_t next_update;  /* 0 when absent */
+  bool has_next_update;
+  int64_t crl_number;   /* -1 when absent (or beyond int64) */
+  int64_t delta_indicator; /* -1 when absent: a base (complete) CRL */
+  size_t revoked;       /* entries */
+} nv_x509_crl_info;
+
+/* Parse one DER CRL (nothing may follow it). Inputs over
+ * NV_LIMIT_CRL_BYTES are NV_E_LIMIT before anything is allocated;
+ * malformed input is NV_E_REVOCATION_CHECK_ERROR. */
+nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, nv_diag *d);
+void nv_x509_crl_free(nv_x509_crl *crl);
+void nv_x509_crl_get_info(const nv_x509_crl *crl, nv_x509_crl_info *out);
+/* The CRL's own Freshest CRL URLs (where its delta CRL is). */
+nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, nv_diag *d);
+/* The DER bytes the CRL was parsed from. */
+const uint8_t *nv_x509_crl_der(const nv_x509_crl *crl, size_t *len);
+
+/* A CRL usable for `issuer`'s certificates at `now`: issuer name equal to
+ * the issuer's subject, signature by the issuer's key (which, when it has
+ * a key usage extension, must allow cRLSign), thisUpdate <= now, a
+ * nextUpdate with now <= nextUpdate, no unknown critical extension, not
+ * an indirect CRL. With `delta` false it must be a complete CRL (no Delta
+ * CRL Indicator); with true it must be a delta CRL. */
+nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now, bool delta,
+                               nv_diag *d);
+
+/* `delta` is a delta of `base`: both validated; the delta's CRL number is
+ * greater than the base's and its Delta CRL Indicator at most the base's
+ * number. NV_E_REVOCATION_CHECK_ERROR otherwise. */
+nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *delta,
+                                  nv_diag *d);
+
+/* The status of `cert` (issued by the CRLs' issuer) in `base` and the
+ * optional `delta`. An entry whose invalidityDate is after a non-zero
+ * `signing_time` (the authentic signing time) does not revoke it;
+ * certificateHold and removeFromCRL are temporary and the latest such
+ * entry (by revocation date) decides. Unknown critical entry extensions
+ * and a scope (issuing distribution point) that excludes the certificate
+ * are NV_E_REVOCATION_CHECK_ERROR. The CRLs must have been validated. */
+nv_status nv_x509_crl_check_cert(const nv_x509_crl *base, const nv_x509_crl *delta, X509 *cert,
+                                 int64_t signing_time, nv_diag *d);
+
+#endif /* NV_X509_REVOCATION_H */

@@ -1,0 +1,307 @@
+/*
+ * Revocation judgements of nv_x509_revocation.h on CRLs made by
+ * `openssl ca -gencrl` (data/revocation/gen.sh): parsing and its size
+ * limit, the issuer's signature and cRLSign, freshness, unknown critical
+ * extensions, scope, delta CRLs, hold / removeFromCRL, the invalidity
+ * date against the signing time; the URL lists of a certificate.
+ * "now" is taken from the base CRL's thisUpdate, so the data does not age.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/nv_limits.h"
+#include "x509/nv_x509_revocation.h"
+
+#define DATA(name) NV_TEST_DATA "/revocation/" name
+
+static X509 *load_cert(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("cannot open %s", path);
+  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  if (c == NULL)
+    fail_msg("cannot read certificate %s", path);
+  return c;
+}
+
+static nv_buf load_bytes(const char *path)
+{
+  nv_buf b;
+  nv_buf_init(&b, NV_LIMIT_CRL_BYTES);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("cannot open %s", path);
+  uint8_t tmp[4096];
+  size_t n;
+  while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+    assert_int_equal(nv_buf_append(&b, tmp, n, NULL), NV_OK);
+  fclose(f);
+  return b;
+}
+
+static nv_x509_crl *load_crl(const char *path)
+{
+  nv_buf b = load_bytes(path);
+  nv_x509_crl *crl = NULL;
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_status rc = nv_x509_crl_parse(b.data, b.len, &crl, &d);
+  if (rc != NV_OK)
+    fail_msg("%s: %s", path, d.msg);
+  nv_buf_free(&b);
+  return crl;
+}
+
+typedef struct fx {
+  X509 *ca;
+  nv_x509_crl *base;
+  nv_x509_crl *delta;
+  int64_t now;
+} fx;
+
+static int setup(void **state)
+{
+  fx *f = calloc(1, sizeof(*f));
+  f->ca = load_cert(DATA("ca.crt"));
+  f->base = load_crl(DATA("base.crl"));
+  f->delta = load_crl(DATA("delta.crl"));
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(f->base, &info);
+  f->now = info.this_update + 60;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fx *f = *state;
+  X509_free(f->ca);
+  nv_x509_crl_free(f->base);
+  nv_x509_crl_free(f->delta);
+  free(f);
+  return 0;
+}
+
+static nv_status check(fx *f, const char *cert_file, bool with_delta, int64_t signing_time,
+                       nv_diag *d)
+{
+  X509 *cert = load_cert(cert_file);
+  nv_diag_init(d);
+  nv_status rc = nv_x509_crl_check_cert(f->base, with_delta ? f->delta : NULL, cert,
+                                        signing_time, d);
+  X509_free(cert);
+  return rc;
+}
+
+static void test_parse_info(void **state)
+{
+  fx *f = *state;
+  nv_x509_crl_info b, dl;
+  nv_x509_crl_get_info(f->base, &b);
+  nv_x509_crl_get_info(f->delta, &dl);
+  assert_int_equal(b.crl_number, 1);
+  assert_int_equal(b.delta_indicator, -1);
+  assert_int_equal(b.revoked, 4);
+  assert_true(b.has_next_update);
+  assert_true(b.next_update > b.this_update);
+  assert_int_equal(dl.crl_number, 2);
+  assert_int_equal(dl.delta_indicator, 1);
+  nv_x509_urls u;
+  assert_int_equal(nv_x509_crl_freshest_urls(f->base, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 1);
+  assert_string_equal(u.items[0], "http://127.0.0.1:1/delta.crl");
+  nv_x509_urls_free(&u);
+}
+
+static void test_parse_rejects(void **state)
+{
+  (void)state;
+  nv_x509_crl *crl = (nv_x509_crl *)1;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_parse((const uint8_t *)"", 0, &crl, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_null(crl);
+  static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+  assert_int_equal(nv_x509_crl_parse(junk, sizeof(junk), &crl, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  /* The limit is checked before the bytes are looked at. */
+  assert_int_equal(nv_x509_crl_parse(junk, NV_LIMIT_CRL_BYTES + 1, &crl, &d), NV_E_LIMIT);
+  /* Trailing bytes. */
+  nv_buf b = load_bytes(DATA("base.crl"));
+  assert_int_equal(nv_buf_append_byte(&b, 0, NULL), NV_OK);
+  assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "follow"));
+  /* Every truncation fails cleanly. */
+  for (size_t n = 0; n + 1 < b.len; n += 7) {
+    assert_int_not_equal(nv_x509_crl_parse(b.data, n, &crl, &d), NV_OK);
+    assert_null(crl);
+  }
+  nv_buf_free(&b);
+}
+
+static void test_validate(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_validate(f->base, f->ca, f->now, false, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_validate(f->delta, f->ca, f->now, true, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_delta(f->base, f->delta, &d), NV_OK);
+  /* base and delta swapped */
+  assert_int_equal(nv_x509_crl_validate(f->base, f->ca, f->now, true, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_validate(f->delta, f->ca, f->now, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_check_delta(f->delta, f->base, &d), NV_E_REVOCATION_CHECK_ERROR);
+  /* before thisUpdate, after nextUpdate */
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(f->base, &info);
+  assert_int_equal(nv_x509_crl_validate(f->base, f->ca, info.this_update - 1, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_validate(f->base, f->ca, info.next_update, false, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_validate(f->base, f->ca, info.next_update + 1, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "expired"));
+}
+
+static void expect_invalid(fx *f, const char *crl_file, X509 *issuer, int64_t now,
+                           const char *words)
+{
+  nv_x509_crl *crl = load_crl(crl_file);
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_validate(crl, issuer ? issuer : f->ca, now ? now : f->now, false,
+                                        &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  if (strstr(d.msg, words) == NULL)
+    fail_msg("%s: \"%s\" lacks \"%s\"", crl_file, d.msg, words);
+  nv_x509_crl_free(crl);
+}
+
+static void test_validate_rejects(void **state)
+{
+  fx *f = *state;
+  expect_invalid(f, DATA("wrong-key.crl"), NULL, 0, "signature");
+  expect_invalid(f, DATA("unknown-critical.crl"), NULL, 0, "1.2.3.4");
+  nv_x509_crl *exp = load_crl(DATA("expired.crl"));
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(exp, &info);
+  nv_x509_crl_free(exp);
+  expect_invalid(f, DATA("expired.crl"), NULL, info.next_update + 1, "expired");
+  /* The right key, but the issuer may not sign CRLs. */
+  X509 *nocrl = load_cert(DATA("nocrlsign-ca.crt"));
+  expect_invalid(f, DATA("nocrlsign.crl"), nocrl, 0, "cRLSign");
+  X509_free(nocrl);
+  /* Another issuer name. */
+  X509 *leaf = load_cert(DATA("good.crt"));
+  expect_invalid(f, DATA("base.crl"), leaf, 0, "issuer names differ");
+  X509_free(leaf);
+  /* A delta that needs a later base. */
+  nv_x509_crl *late = load_crl(DATA("delta-needs-later.crl"));
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_validate(late, f->ca, f->now, true, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_delta(f->base, late, &d), NV_E_REVOCATION_CHECK_ERROR);
+  nv_x509_crl_free(late);
+}
+
+static void test_lookup(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  assert_int_equal(check(f, DATA("good.crt"), false, 0, &d), NV_OK);
+  assert_int_equal(check(f, DATA("good.crt"), true, 0, &d), NV_OK);
+  assert_int_equal(check(f, DATA("revoked.crt"), false, 0, &d), NV_E_CERT_REVOKED);
+  assert_non_null(strstr(d.msg, "keyCompromise"));
+  assert_non_null(strstr(d.msg, "Revoked Leaf"));
+  assert_int_equal(check(f, DATA("revoked.crt"), true, 0, &d), NV_E_CERT_REVOKED);
+  /* certificateHold revokes; the delta's removeFromCRL lifts it */
+  assert_int_equal(check(f, DATA("hold.crt"), false, 0, &d), NV_E_CERT_REVOKED);
+  assert_non_null(strstr(d.msg, "hold"));
+  assert_int_equal(check(f, DATA("hold.crt"), true, 0, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(check(f, DATA("unhold.crt"), false, 0, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(check(f, DATA("unhold.crt"), true, 0, &d), NV_OK);
+}
+
+static void test_invalidity_date(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  /* invalid since 2026-01-01T00:00:00Z = 1767225600 */
+  assert_int_equal(check(f, DATA("compromised.crt"), false, 0, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(check(f, DATA("compromised.crt"), false, 1767225599, &d), NV_OK);
+  assert_int_equal(check(f, DATA("compromised.crt"), false, 1767225600, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(check(f, DATA("compromised.crt"), true, 1767225599, &d), NV_OK);
+}
+
+static void test_scope_and_issuer(void **state)
+{
+  fx *f = *state;
+  nv_x509_crl *onlyca = load_crl(DATA("onlyca.crl"));
+  X509 *leaf = load_cert(DATA("good.crt"));
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_validate(onlyca, f->ca, f->now, false, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_cert(onlyca, NULL, leaf, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "only CA"));
+  /* A certificate of the same issuer name that is not listed is good. */
+  X509 *evil_leaf = load_cert(DATA("evil-ca.crt"));
+  assert_int_equal(nv_x509_crl_check_cert(f->base, NULL, evil_leaf, 0, &d), NV_OK);
+  X509_free(evil_leaf);
+  nv_x509_crl_free(onlyca);
+  X509_free(leaf);
+}
+
+static void test_urls(void **state)
+{
+  (void)state;
+  X509 *leaf = load_cert(DATA("good.crt"));
+  nv_x509_urls u;
+  assert_int_equal(nv_x509_crl_urls(leaf, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 2);
+  assert_string_equal(u.items[0], "http://127.0.0.1:1/ca.crl");
+  assert_string_equal(u.items[1], "http://127.0.0.1:1/ca2.crl");
+  nv_x509_urls_free(&u);
+  assert_int_equal(nv_x509_ocsp_urls(leaf, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 1);
+  assert_string_equal(u.items[0], "http://127.0.0.1:1/ocsp");
+  nv_x509_urls_free(&u);
+  assert_int_equal(nv_x509_freshest_crl_urls(leaf, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 1);
+  nv_x509_urls_free(&u);
+  X509_free(leaf);
+  X509 *none = load_cert(DATA("nourl.crt"));
+  assert_int_equal(nv_x509_crl_urls(none, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 0);
+  assert_int_equal(nv_x509_ocsp_urls(none, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 0);
+  X509_free(none);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_parse_info, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_parse_rejects, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_validate, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_validate_rejects, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_invalidity_date, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
