@@ -94,4 +94,29 @@ nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *de
 nv_status nv_x509_crl_check_cert(const nv_x509_crl *base, const nv_x509_crl *delta, X509 *cert,
                                  int64_t signing_time, nv_diag *d);
 
+/* ---- OCSP ---- */
+
+/* A DER OCSPRequest for `cert` issued by `issuer`: one SHA-1 CertID, no
+ * nonce, no signature. */
+nv_status nv_x509_ocsp_request(X509 *cert, X509 *issuer, nv_buf *out, nv_diag *d);
+
+/* The GET URL for a request (`base` + "/" + URL-escaped standard base64)
+ * when the escaped base64 is shorter than 255 characters; else false
+ * (send a POST with Content-Type application/ocsp-request). */
+bool nv_x509_ocsp_get_url(const char *base, const uint8_t *req, size_t req_len, nv_buf *url,
+                          nv_diag *d);
+
+/* Judge a DER OCSPResponse (at most NV_LIMIT_OCSP_RESPONSE_BYTES, else
+ * NV_E_LIMIT) for `cert` issued by `issuer` at `now`: status successful,
+ * basic response, signed by the issuer or by a certificate it embeds that
+ * the issuer signed and that has id-kp-OCSPSigning, a SingleResponse whose
+ * CertID matches (hash algorithm, issuer name and key hashes, serial),
+ * thisUpdate <= now <= nextUpdate (a missing nextUpdate counts as
+ * expired), no critical single extension. A revoked response with an
+ * invalidityDate after a non-zero `signing_time` is good. Returns NV_OK,
+ * NV_E_CERT_REVOKED, NV_E_REVOCATION_UNKNOWN or
+ * NV_E_REVOCATION_CHECK_ERROR. */
+nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert, X509 *issuer,
+                                      int64_t now, int64_t signing_time, nv_diag *d);
+
 #endif /* NV_X509_REVOCATION_H */

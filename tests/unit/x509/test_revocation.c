@@ -3,7 +3,9 @@
  * `openssl ca -gencrl` (data/revocation/gen.sh): parsing and its size
  * limit, the issuer's signature and cRLSign, freshness, unknown critical
  * extensions, scope, delta CRLs, hold / removeFromCRL, the invalidity
- * date against the signing time; the URL lists of a certificate.
+ * date against the signing time; the URL lists of a certificate; OCSP
+ * requests and responses made by `openssl ocsp` (status, issuer or
+ * delegated responder, CertID match, freshness, size limit).
  * "now" is taken from the base CRL's thisUpdate, so the data does not age.
  */
 #include <stdarg.h>
@@ -291,6 +293,142 @@ static void test_urls(void **state)
   X509_free(none);
 }
 
+/* ---- OCSP (responses made by openssl ocsp -respout) ---- */
+
+static nv_status ocsp(fx *f, const char *resp_file, const char *cert_file, int64_t now,
+                      int64_t signing_time, nv_diag *d)
+{
+  nv_buf b = load_bytes(resp_file);
+  X509 *cert = load_cert(cert_file);
+  nv_diag_init(d);
+  nv_status rc = nv_x509_ocsp_check_response(b.data, b.len, cert, f->ca, now ? now : f->now,
+                                             signing_time, d);
+  X509_free(cert);
+  nv_buf_free(&b);
+  return rc;
+}
+
+static void expect_ocsp(fx *f, const char *resp_file, const char *cert_file, nv_status want,
+                        const char *words)
+{
+  nv_diag d;
+  nv_status rc = ocsp(f, resp_file, cert_file, 0, 0, &d);
+  if (rc != want || (words != NULL && strstr(d.msg, words) == NULL))
+    fail_msg("%s: %d \"%s\", wanted %d with \"%s\"", resp_file, rc, d.msg, want,
+             words ? words : "");
+}
+
+static void test_ocsp_status(void **state)
+{
+  fx *f = *state;
+  expect_ocsp(f, DATA("ocsp-good.ocsp"), DATA("good.crt"), NV_OK, NULL);
+  expect_ocsp(f, DATA("ocsp-nocerts.ocsp"), DATA("good.crt"), NV_OK, NULL);
+  expect_ocsp(f, DATA("ocsp-idonly.ocsp"), DATA("good.crt"), NV_OK, NULL);
+  expect_ocsp(f, DATA("ocsp-revoked.ocsp"), DATA("revoked.crt"), NV_E_CERT_REVOKED,
+              "keyCompromise");
+  expect_ocsp(f, DATA("ocsp-unknown.ocsp"), DATA("stranger.crt"), NV_E_REVOCATION_UNKNOWN,
+              NULL);
+}
+
+static void test_ocsp_responder(void **state)
+{
+  fx *f = *state;
+  expect_ocsp(f, DATA("ocsp-delegated.ocsp"), DATA("good.crt"), NV_OK, NULL);
+  expect_ocsp(f, DATA("ocsp-noeku.ocsp"), DATA("good.crt"), NV_E_REVOCATION_CHECK_ERROR,
+              "OCSPSigning");
+  expect_ocsp(f, DATA("ocsp-wrongkey.ocsp"), DATA("good.crt"), NV_E_REVOCATION_CHECK_ERROR,
+              NULL);
+  /* an answer about another certificate */
+  expect_ocsp(f, DATA("ocsp-other-cert.ocsp"), DATA("good.crt"), NV_E_REVOCATION_CHECK_ERROR,
+              "does not answer");
+  /* the right serial under another issuer: the issuer hashes differ */
+  nv_buf b = load_bytes(DATA("ocsp-good.ocsp"));
+  X509 *cert = load_cert(DATA("good.crt"));
+  X509 *evil = load_cert(DATA("evil-ca.crt"));
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_ocsp_check_response(b.data, b.len, cert, evil, f->now, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  X509_free(evil);
+  X509_free(cert);
+  nv_buf_free(&b);
+}
+
+static void test_ocsp_freshness_and_bytes(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  /* no nextUpdate counts as expired */
+  assert_int_equal(ocsp(f, DATA("ocsp-good-nonext.ocsp"), DATA("good.crt"), 0, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "expired"));
+  /* nextUpdate is a day after thisUpdate */
+  assert_int_equal(ocsp(f, DATA("ocsp-good.ocsp"), DATA("good.crt"), f->now + 2 * 86400, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "expired"));
+  assert_int_equal(ocsp(f, DATA("ocsp-good.ocsp"), DATA("good.crt"), f->now - 86400, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  /* revoked, but signed before the invalidity date (2026-01-01) */
+  assert_int_equal(ocsp(f, DATA("ocsp-compromised.ocsp"), DATA("compromised.crt"), 0, 0, &d),
+                   NV_E_CERT_REVOKED);
+  assert_int_equal(
+    ocsp(f, DATA("ocsp-compromised.ocsp"), DATA("compromised.crt"), 0, 1767225599, &d), NV_OK);
+  assert_int_equal(
+    ocsp(f, DATA("ocsp-compromised.ocsp"), DATA("compromised.crt"), 0, 1767225600, &d),
+    NV_E_CERT_REVOKED);
+  /* size limit first, then truncations and trailing bytes */
+  X509 *cert = load_cert(DATA("good.crt"));
+  static const uint8_t junk[4] = {0x30, 0x02, 0x0a, 0x00};
+  assert_int_equal(nv_x509_ocsp_check_response(junk, NV_LIMIT_OCSP_RESPONSE_BYTES + 1, cert,
+                                               f->ca, f->now, 0, &d),
+                   NV_E_LIMIT);
+  nv_buf b = load_bytes(DATA("ocsp-good.ocsp"));
+  for (size_t n = 0; n < b.len; n += 5)
+    assert_int_equal(nv_x509_ocsp_check_response(b.data, n, cert, f->ca, f->now, 0, &d),
+                     NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_buf_append_byte(&b, 0, NULL), NV_OK);
+  assert_int_equal(nv_x509_ocsp_check_response(b.data, b.len, cert, f->ca, f->now, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  /* a canned error response: malformedRequest */
+  static const uint8_t malformed[] = {0x30, 0x03, 0x0a, 0x01, 0x01};
+  assert_int_equal(nv_x509_ocsp_check_response(malformed, sizeof(malformed), cert, f->ca, f->now,
+                                               0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "malformedRequest"));
+  nv_buf_free(&b);
+  X509_free(cert);
+}
+
+static void test_ocsp_request(void **state)
+{
+  fx *f = *state;
+  X509 *cert = load_cert(DATA("good.crt"));
+  nv_buf req;
+  nv_buf_init(&req, 1 << 16);
+  assert_int_equal(nv_x509_ocsp_request(cert, f->ca, &req, NULL), NV_OK);
+  /* the same bytes as openssl ocsp -no_nonce -reqout */
+  nv_buf want = load_bytes(DATA("ocsp-good.req"));
+  assert_int_equal(req.len, want.len);
+  assert_memory_equal(req.data, want.data, want.len);
+  nv_buf url;
+  nv_buf_init(&url, 1 << 16);
+  assert_true(nv_x509_ocsp_get_url("http://127.0.0.1:1/ocsp", req.data, req.len, &url, NULL));
+  assert_non_null(strstr((const char *)url.data, "http://127.0.0.1:1/ocsp/MEMwQTA%2FMD0w"));
+  assert_null(strchr((const char *)url.data + 8, '+'));
+  assert_null(strchr((const char *)url.data + 26, '/'));
+  assert_null(strchr((const char *)url.data, '='));
+  nv_buf_reset(&url);
+  /* a request whose escaped base64 is 255 characters or more: POST */
+  uint8_t big[200];
+  memset(big, 0xfb, sizeof(big)); /* base64 "+/..." escapes to three characters each */
+  assert_false(nv_x509_ocsp_get_url("http://x", big, sizeof(big), &url, NULL));
+  assert_true(nv_x509_ocsp_get_url("http://x/", big, 60, &url, NULL));
+  nv_buf_free(&url);
+  nv_buf_free(&want);
+  nv_buf_free(&req);
+  X509_free(cert);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -302,6 +440,10 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_invalidity_date, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_freshness_and_bytes, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_request, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
