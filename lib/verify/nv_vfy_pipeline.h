@@ -47,6 +47,10 @@ typedef struct nv_vfy_sig_result {
   bool has_expiry;
   int64_t expiry;
   char signer_subject[NV_VFY_SUBJECT_MAX]; /* the leaf's subject, "" if unknown */
+  /* set when the authentic-timestamp step verified a timestamp token */
+  bool has_timestamp;
+  int64_t timestamp;     /* genTime, Unix seconds (fraction dropped) */
+  int64_t timestamp_accuracy_us;
 } nv_vfy_sig_result;
 
 /* Gives the trusted certificates of a store type (ca for notary.x509,
@@ -69,6 +73,23 @@ typedef struct nv_vfy_blob {
   const char *media_type; /* compared with the payload's when not NULL */
 } nv_vfy_blob;
 
+/* Checks the revocation of the TSA chain of a verified timestamp token
+ * (leaf first, the trust-store root last; notary-spec.md 10.3 step 9) for
+ * the authentic-timestamp step. NV_OK: not revoked (or nothing to check);
+ * otherwise NV_E_TSA_CERT_REVOKED, NV_E_TSA_REVOCATION_UNKNOWN or
+ * NV_E_TSA_REVOCATION_CHECK_ERROR with a message naming the certificate. */
+typedef struct x509_st X509;
+typedef nv_status (*nv_vfy_tsa_revocation_fn)(void *user, X509 *const *chain, size_t count,
+                                              int64_t gen_time, nv_diag *d);
+
+/* The checker used when nv_vfy_inputs gives none (set before verifying,
+ * not while verifications run; NULL restores the default). The default,
+ * until the revocation layer provides one: a TSA chain whose certificates
+ * below the root name an OCSP responder or a CRL distribution point fails
+ * closed with NV_E_TSA_REVOCATION_CHECK_ERROR unless the statement's
+ * revocation action is skip. Test programs install a "not revoked" stub. */
+void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user);
+
 typedef struct nv_vfy_inputs {
   const nv_pol_statement *stmt; /* the applicable statement (not level skip) */
   nv_vfy_trusted_fn trusted;    /* see above */
@@ -80,6 +101,10 @@ typedef struct nv_vfy_inputs {
   const char *const *metadata_values;
   size_t metadata_count;
   nv_x509_cache *cache;  /* per-context certificate cache, may be NULL */
+  /* TSA-chain revocation for the authentic-timestamp step; NULL: the
+   * default (nv_vfy_set_default_tsa_revocation) */
+  nv_vfy_tsa_revocation_fn tsa_revocation;
+  void *tsa_revocation_user;
 } nv_vfy_inputs;
 
 /* Run the pipeline. `out` is always filled. Returns out->status (NV_OK
@@ -87,5 +112,18 @@ typedef struct nv_vfy_inputs {
  * the rejecting failure. NV_E_INVALID_ARG for NULL arguments. */
 nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, size_t len,
                                   const nv_vfy_inputs *in, nv_vfy_sig_result *out, nv_diag *d);
+
+/* The authentic-timestamp step alone (notary-spec.md 10.2-10.4) on a
+ * signature that passed the integrity step: the authentic signing time
+ * for notary.x509.signingAuthority; for notary.x509 the timestamp token
+ * (when the statement has a tsa store and verifyTimestamp is always, or
+ * afterCertExpiry with an expired signing chain: token, TSA chain at
+ * genTime, the [genTime - accuracy, genTime + accuracy] window inside every
+ * signing certificate, TSA-chain revocation) or else the verification
+ * time. Fills out->has_timestamp / timestamp / timestamp_accuracy_us when
+ * a token was verified. */
+typedef struct nv_vfy_signed nv_vfy_signed;
+nv_status nv_vfy_check_authentic_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s,
+                                           nv_vfy_sig_result *out, nv_diag *d);
 
 #endif /* NV_VERIFY_PIPELINE_H */

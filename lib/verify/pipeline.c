@@ -1,14 +1,17 @@
 /*
  * The per-signature pipeline of notary-spec.md section 14. See
- * nv_vfy_pipeline.h. Timestamp (RFC 3161) and revocation (OCSP / CRL)
- * checking are not available yet: where the policy asks for them and the
- * signature gives something to check, the pipeline fails closed
- * (NV_E_TIMESTAMP_NOT_SUPPORTED, NV_E_REVOCATION_NOT_SUPPORTED) under the
- * validation type's action.
+ * nv_vfy_pipeline.h. RFC 3161 timestamps are verified in the
+ * authentic-timestamp step (lib/x509/timestamp.c for the token and the TSA
+ * chain). Revocation (OCSP / CRL) checking is not available yet: where the
+ * policy asks for it and a certificate names something to check, the
+ * pipeline fails closed (NV_E_REVOCATION_NOT_SUPPORTED, and
+ * NV_E_TSA_REVOCATION_CHECK_ERROR for a TSA chain) under the validation
+ * type's action.
  */
 #include "verify/nv_vfy_pipeline.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +23,7 @@
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_revocation_info.h"
 #include "x509/nv_x509_time.h"
+#include "x509/nv_x509_timestamp.h"
 
 static void copy_msg(char *dst, size_t size, const char *src)
 {
@@ -117,7 +121,100 @@ static bool some_cert_expired(const nv_x509_list *chain, int64_t now)
   return false;
 }
 
-static nv_status check_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s, nv_diag *ld)
+/* The default TSA-chain revocation check (nv_vfy_set_default_tsa_revocation). */
+static _Atomic(nv_vfy_tsa_revocation_fn) default_tsa_revocation;
+static void *_Atomic default_tsa_revocation_user;
+
+void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user)
+{
+  atomic_store(&default_tsa_revocation_user, user);
+  atomic_store(&default_tsa_revocation, fn);
+}
+
+/* Until the revocation layer gives a checker: a TSA certificate below the
+ * root that names an OCSP responder or a CRL distribution point cannot be
+ * checked, so the step fails closed (unless revocation is skipped). */
+static nv_status tsa_revocation_fail_closed(const nv_vfy_inputs *in, X509 *const *chain,
+                                            size_t count, nv_diag *ld)
+{
+  if (nv_pol_stmt_action(in->stmt, NV_POL_CHECK_REVOCATION) == NV_POL_ACTION_SKIP)
+    return NV_OK;
+  for (size_t i = 0; i + 1 < count; i++) {
+    bool ocsp = false, crl = false;
+    if (nv_x509_revocation_urls(chain[i], &ocsp, &crl)) {
+      char subject[256];
+      return nv_diag_set(ld, NV_E_TSA_REVOCATION_CHECK_ERROR,
+                         "timestamping certificate with subject \"%s\" names %s, but "
+                         "revocation checking is not available in this build",
+                         nv_x509_subject(chain[i], subject, sizeof(subject)),
+                         ocsp && crl ? "an OCSP responder and a CRL distribution point"
+                         : ocsp      ? "an OCSP responder"
+                                     : "a CRL distribution point");
+    }
+  }
+  return NV_OK;
+}
+
+/* notary-spec.md 10.3: the token, the TSA chain at genTime, the window
+ * inside every signing certificate, the TSA chain's revocation. */
+static nv_status verify_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s,
+                                  nv_vfy_sig_result *out, nv_diag *ld)
+{
+  if (!s->env.has_timestamp || s->env.timestamp_token.len == 0)
+    return nv_diag_set(ld, NV_E_TIMESTAMP_MISSING,
+                       "no timestamp countersignature was found in the signature envelope");
+  nv_x509_tst t;
+  nv_x509_list tsa_chain;
+  nv_x509_list_init(&tsa_chain);
+  nv_status rc = nv_x509_tst_parse(s->env.timestamp_token.data, s->env.timestamp_token.len, &t,
+                                   ld);
+  if (rc != NV_OK)
+    return nv_diag_wrap(ld, NV_OK, "failed to parse timestamp countersignature with error: ");
+  rc = nv_x509_tst_check_imprint(&t, s->env.signature.data, s->env.signature.len, ld);
+  if (rc != NV_OK) {
+    nv_diag_wrap(ld, NV_OK, "failed to get timestamp from timestamp countersignature with "
+                            "error: ");
+    goto out;
+  }
+  const nv_pol_certset *cs = NULL;
+  rc = in->trusted != NULL ? in->trusted(in->trusted_user, NV_POL_STORE_TSA, &cs, ld) : NV_OK;
+  if (rc != NV_OK)
+    goto out;
+  const nv_x509_list *roots = cs != NULL ? nv_pol_certset_list(cs) : NULL;
+  if (roots == NULL || roots->count == 0) {
+    rc = nv_diag_set(ld, NV_E_TSA_NO_TRUSTED_CERTS,
+                     "no trusted TSA certificate found in trust store");
+    goto out;
+  }
+  rc = nv_x509_tst_verify_chain(&t, roots->items, roots->count, t.gen_time, &tsa_chain, ld);
+  if (rc != NV_OK) {
+    nv_diag_wrap(ld, NV_OK, "failed to verify the timestamp countersignature with error: ");
+    goto out;
+  }
+  rc = nv_x509_tst_check_window(&t, s->chain.items, s->chain.count, ld);
+  if (rc != NV_OK)
+    goto out;
+  nv_vfy_tsa_revocation_fn fn = in->tsa_revocation;
+  void *user = in->tsa_revocation_user;
+  if (fn == NULL) {
+    fn = atomic_load(&default_tsa_revocation);
+    user = atomic_load(&default_tsa_revocation_user);
+  }
+  rc = fn != NULL ? fn(user, tsa_chain.items, tsa_chain.count, t.gen_time, ld)
+                  : tsa_revocation_fail_closed(in, tsa_chain.items, tsa_chain.count, ld);
+  if (rc != NV_OK)
+    goto out;
+  out->has_timestamp = true;
+  out->timestamp = t.gen_time;
+  out->timestamp_accuracy_us = t.accuracy_us;
+out:
+  nv_x509_list_free(&tsa_chain);
+  nv_x509_tst_free(&t);
+  return rc;
+}
+
+nv_status nv_vfy_check_authentic_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s,
+                                           nv_vfy_sig_result *out, nv_diag *ld)
 {
   X509 *const *certs = s->chain.items;
   size_t n = s->chain.count;
@@ -129,14 +226,8 @@ static nv_status check_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *s
   bool run_ts = has_store_type(in->stmt, NV_POL_STORE_TSA) &&
                 (in->stmt->verify_timestamp == NV_POL_VERIFY_TS_ALWAYS ||
                  some_cert_expired(&s->chain, in->now));
-  if (run_ts) {
-    if (!s->env.has_timestamp)
-      return nv_diag_set(ld, NV_E_TIMESTAMP_MISSING,
-                         "no timestamp countersignature was found in the signature envelope");
-    return nv_diag_set(ld, NV_E_TIMESTAMP_NOT_SUPPORTED,
-                       "the signature carries a timestamp countersignature, but timestamp "
-                       "verification is not available in this build");
-  }
+  if (run_ts)
+    return verify_timestamp(in, s, out, ld);
   return nv_x509_check_valid_at(certs, n, in->now, "verification time", NV_E_CERT_NOT_YET_VALID,
                                 NV_E_CERT_EXPIRED, ld);
 }
@@ -296,7 +387,7 @@ nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, si
     switch (steps[i].step) {
     case 0: rc = check_authenticity(in, &s, &ld); break;
     case 1: rc = check_expiry(in, &s.env, &ld); break;
-    case 2: rc = check_timestamp(in, &s, &ld); break;
+    case 2: rc = nv_vfy_check_authentic_timestamp(in, &s, out, &ld); break;
     default:
       rc = check_revocation(&s, &ld);
       if (rc == NV_OK)

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/nv_time.h"
+#include "policy/nv_pol_store.h"
+#include "verify/nv_vfy_integrity.h"
+#include "verify/nv_vfy_pipeline.h"
 #include "x509/nv_x509_time.h"
 #include "x509/nv_x509_timestamp.h"
 
@@ -376,7 +379,179 @@ static void op_cms_signed_attributes(case_ctx *c)
   nv_x509_tst_free(&t);
 }
 
+/* ---- authentic-timestamp: the pipeline's step alone ---- */
+
+typedef struct step_trust {
+  const char *x509_dir;
+  const nv_pol_statement *stmt;
+  nv_pol_certset *sets[4];
+} step_trust;
+
+static nv_status step_trusted(void *user, nv_pol_store_type type, const nv_pol_certset **out,
+                              nv_diag *d)
+{
+  step_trust *st = user;
+  if ((size_t)type >= sizeof(st->sets) / sizeof(st->sets[0]))
+    return nv_diag_set(d, NV_E_INTERNAL, "store type out of range");
+  if (st->sets[type] == NULL) {
+    const char *refs[64];
+    size_t n = 0;
+    for (size_t i = 0; i < st->stmt->store_count && n < 64; i++)
+      refs[n++] = st->stmt->stores[i].raw;
+    nv_status rc = nv_pol_certset_for_policy(st->x509_dir, refs, n, type, &st->sets[type], d);
+    if (rc != NV_OK)
+      return rc;
+  }
+  *out = st->sets[type];
+  return NV_OK;
+}
+
+/* tsa_revocation "stub-not-revoked": the reference checked the TSA chain
+ * online; the case wants that answer without network. */
+static nv_status stub_not_revoked(void *user, X509 *const *chain, size_t count, int64_t gen_time,
+                                  nv_diag *d)
+{
+  (void)user, (void)chain, (void)count, (void)gen_time, (void)d;
+  return NV_OK;
+}
+
+static bool replace_buf(case_ctx *c, nv_buf *b, const uint8_t *data, size_t len)
+{
+  nv_buf_free(b);
+  nv_buf_init(b, (size_t)64 << 20);
+  nv_diag d;
+  nv_diag_init(&d);
+  if (len > 0 && nv_buf_append(b, data, len, &d) != NV_OK) {
+    op_failure(c, &d);
+    return false;
+  }
+  return true;
+}
+
+static void op_authentic_timestamp_step(case_ctx *c)
+{
+  const char *media_type = in_string(c, "media_type");
+  const char *env_path = in_string(c, "envelope");
+  const char *policy = in_string(c, "policy");
+  const char *store_dir = in_string(c, "store_dir");
+  const char *tsa_rev = in_string(c, "tsa_revocation");
+  const char *token_override = in_string(c, "timestamp_token_override");
+  const char *sig_override = in_string(c, "signature_override_utf8");
+  int64_t now = 0;
+  if (media_type == NULL || env_path == NULL || policy == NULL || store_dir == NULL) {
+    op_failure_msg(c, NV_E_INVALID_ARG,
+                   "inputs media_type, envelope, policy and store_dir are required");
+    return;
+  }
+  if (tsa_rev != NULL && strcmp(tsa_rev, "stub-not-revoked") != 0) {
+    op_failure_msg(c, NV_E_INVALID_ARG, "unsupported tsa_revocation input");
+    return;
+  }
+  if (!input_time(c, "verification_time", &now))
+    return;
+  char policy_path[4096], x509_dir[4096];
+  snprintf(policy_path, sizeof(policy_path), "%s/%s", c->root, policy);
+  snprintf(x509_dir, sizeof(x509_dir), "%s/%s", c->root, store_dir);
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_pol_doc *doc = NULL;
+  nv_buf env, tok;
+  nv_buf_init(&env, 1);
+  nv_buf_init(&tok, 1);
+  nv_vfy_signed s;
+  memset(&s, 0, sizeof(s));
+  bool have_signed = false;
+  step_trust st = {x509_dir, NULL, {NULL, NULL, NULL, NULL}};
+  if (nv_pol_load_file(NV_POL_DOC_OCI, policy_path, &doc, &d) != NV_OK) {
+    op_failure(c, &d);
+    goto out;
+  }
+  if (doc->count != 1) {
+    op_failure_msg(c, NV_E_INVALID_ARG, "the policy must have exactly one statement");
+    goto out;
+  }
+  st.stmt = &doc->statements[0];
+  if (!read_input_file(c, env_path, &env))
+    goto out;
+  if (nv_vfy_check_integrity_cached(media_type, env.data, env.len, NULL, &s, &d) != NV_OK) {
+    op_failure(c, &d);
+    goto out;
+  }
+  have_signed = true;
+  if (token_override != NULL) {
+    if (!read_input_file(c, token_override, &tok) ||
+        !replace_buf(c, &s.env.timestamp_token, tok.data, tok.len))
+      goto out;
+    s.env.has_timestamp = true;
+  }
+  if (sig_override != NULL &&
+      !replace_buf(c, &s.env.signature, (const uint8_t *)sig_override, strlen(sig_override)))
+    goto out;
+  nv_vfy_inputs in;
+  memset(&in, 0, sizeof(in));
+  in.stmt = st.stmt;
+  in.trusted = step_trusted;
+  in.trusted_user = &st;
+  in.now = now;
+  if (tsa_rev != NULL)
+    in.tsa_revocation = stub_not_revoked;
+  nv_vfy_sig_result r;
+  memset(&r, 0, sizeof(r));
+  nv_status rc = nv_vfy_check_authentic_timestamp(&in, &s, &r, &d);
+  if (rc != NV_OK) {
+    op_failure(c, &d);
+    goto out;
+  }
+  if (r.has_timestamp) {
+    report_time(c, "timestamp", r.timestamp);
+    if (r.timestamp_accuracy_us % 1000000 == 0)
+      report_int(c, "accuracy_s", r.timestamp_accuracy_us / 1000000);
+    else {
+      char acc[32];
+      snprintf(acc, sizeof(acc), "%.6f", (double)r.timestamp_accuracy_us / 1e6);
+      report_json(c, "accuracy_s", acc);
+    }
+  }
+  op_success(c);
+out:
+  for (size_t i = 0; i < 4; i++)
+    nv_pol_certset_free(st.sets[i]);
+  if (have_signed)
+    nv_vfy_signed_free(&s);
+  nv_buf_free(&env);
+  nv_buf_free(&tok);
+  nv_pol_doc_free(doc);
+}
+
+/* "verify" (ops_verify.c) with the TSA-chain revocation answer a case
+ * asks for: tsa_revocation "stub-not-revoked" installs a "not revoked"
+ * checker as the pipeline's default for this case only (the public API
+ * builds its pipeline inputs itself). */
+static void op_verify_with_tsa_stub(case_ctx *c)
+{
+  const op_def *v = NULL;
+  for (const op_def *op = verify_ops; op->name != NULL && v == NULL; op++)
+    if (strcmp(op->name, "verify") == 0)
+      v = op;
+  if (v == NULL) {
+    op_failure_msg(c, NV_E_INTERNAL, "no verify operation");
+    return;
+  }
+  const char *tsa_rev = in_string(c, "tsa_revocation");
+  bool stub = tsa_rev != NULL && strcmp(tsa_rev, "stub-not-revoked") == 0;
+  if (stub)
+    nv_vfy_set_default_tsa_revocation(stub_not_revoked, NULL);
+  v->fn(c);
+  if (stub)
+    nv_vfy_set_default_tsa_revocation(NULL, NULL);
+}
+
 const op_def timestamp_ops[] = {
+  /* the inputs of ops_verify.c's "verify" */
+  {"verify", op_verify_with_tsa_stub,
+   {"envelope", "media_type", "policy", "policy_pattern", "levels", "store_dir",
+    "artifact_reference", "target_descriptor", "verification_time", "user_metadata",
+    "tsa_revocation", "installed_plugins", "installed_plugin"}},
   {"parse-timestamp-token", op_parse_token, {"token"}},
   {"parse-tstinfo", op_parse_token, {"token"}},
   {"resolve-tsa-signing-certificate", op_parse_token, {"token"}},
@@ -389,5 +564,8 @@ const op_def timestamp_ops[] = {
   {"verify-signer", op_cms_verify_signer,
    {"file", "signer_index", "signing_cert", "roots", "verification_time"}},
   {"verify-signed-attributes", op_cms_signed_attributes, {"file", "chain"}},
+  {"authentic-timestamp-step", op_authentic_timestamp_step,
+   {"envelope", "media_type", "policy", "store_dir", "verification_time", "tsa_revocation",
+    "timestamp_token_override", "signature_override_utf8", "same_as_envelope"}},
   {NULL, NULL, {NULL}},
 };

@@ -313,34 +313,111 @@ static void test_timestamp_policy(void **state)
 
 /* An envelope with an RFC 3161 token under a policy with a tsa store:
  * until timestamps are verified, the step fails closed. */
-static void test_timestamp_token_fails_closed(void **state)
+/* TSA-chain revocation stubs for the authentic-timestamp step. */
+static nv_status tsa_not_revoked(void *user, X509 *const *chain, size_t count, int64_t gen_time,
+                                 nv_diag *d)
 {
-  (void)state;
-  nv_vfy_sig_result r;
+  (void)chain, (void)gen_time, (void)d;
+  *(size_t *)user = count;
+  return NV_OK;
+}
+
+static nv_status tsa_revoked(void *user, X509 *const *chain, size_t count, int64_t gen_time,
+                             nv_diag *d)
+{
+  (void)user, (void)chain, (void)count, (void)gen_time;
+  return nv_diag_set(d, NV_E_TSA_CERT_REVOKED, "timestamping certificate is revoked");
+}
+
+static run_opts timestamp_opts(const char *envelope)
+{
   run_opts o = {
       .level = "strict",
       .stores = "\"ca:valid-trust-store\",\"tsa:test-timestamp\"",
       .identity = "*",
       .extra = ",\"verifyTimestamp\":\"always\"",
-      .envelope = NV_VECTORS "/notation-go/verifier/testdata/timestamp/sigEnv/jwsWithTimestamp.sig",
+      .envelope = envelope,
       .now = INT64_C(1735689600), /* 2025-01-01T00:00:00Z */
       .no_target = true,
       .store_dir = NV_VECTORS "/notation-go/verifier/testdata/truststore/x509",
   };
-  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_NOT_SUPPORTED);
+  return o;
+}
+
+#define SIGENV NV_VECTORS "/notation-go/verifier/testdata/timestamp/sigEnv/"
+
+/* The GlobalSign TSA chain names OCSP and CRL URLs: with no revocation
+ * checker the step fails closed (logged under permissive and audit). */
+static void test_timestamp_tsa_revocation_fails_closed(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  run_opts o = timestamp_opts(SIGENV "jwsWithTimestamp.sig");
+  assert_int_equal(run(&o, &r), NV_E_TSA_REVOCATION_CHECK_ERROR);
   assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
   assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_FAILED,
-               NV_E_TIMESTAMP_NOT_SUPPORTED);
+               NV_E_TSA_REVOCATION_CHECK_ERROR);
   assert_non_null(strstr(r.message, "not available"));
-  /* logged, never passed: permissive records the failure and goes on */
+  assert_false(r.has_timestamp);
   o.level = "permissive";
   assert_int_equal(run(&o, &r), NV_OK);
   assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
-               NV_E_TIMESTAMP_NOT_SUPPORTED);
+               NV_E_TSA_REVOCATION_CHECK_ERROR);
   o.level = "audit";
   assert_int_equal(run(&o, &r), NV_OK);
   assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
-               NV_E_TIMESTAMP_NOT_SUPPORTED);
+               NV_E_TSA_REVOCATION_CHECK_ERROR);
+}
+
+static void test_timestamp_verified(void **state)
+{
+  (void)state;
+  nv_vfy_sig_result r;
+  size_t tsa_len = 0;
+  nv_vfy_set_default_tsa_revocation(tsa_not_revoked, &tsa_len);
+  run_opts o = timestamp_opts(SIGENV "jwsWithTimestamp.sig");
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_PASSED,
+               NV_OK);
+  assert_true(r.has_timestamp);
+  assert_int_equal(r.timestamp, INT64_C(1718692177)); /* 2024-06-18T06:29:37Z */
+  assert_int_equal(r.timestamp_accuracy_us, 1000000);
+  assert_int_equal(tsa_len, 3); /* leaf, GlobalSign TS CA G4, Root R6 */
+  /* the signing certificate expired 10 minutes after signing: saved by
+   * the timestamp (that certificate is in no ca store: authenticity
+   * logged) */
+  o.override = "{\"authenticity\":\"log\"}";
+  o.envelope = SIGENV "coseExpiredWithTimestamp.sig";
+  o.media_type = "application/cose";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_true(r.has_timestamp);
+  /* ... but not with afterCertExpiry and no tsa store */
+  o.stores = "\"ca:valid-trust-store\"";
+  assert_int_equal(run(&o, &r), NV_E_CERT_EXPIRED);
+  o.stores = "\"ca:valid-trust-store\",\"tsa:test-timestamp\"";
+  o.extra = ",\"verifyTimestamp\":\"afterCertExpiry\"";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_true(r.has_timestamp);
+  /* afterCertExpiry with an unexpired chain: the token is not looked at */
+  o.envelope = SIGENV "withoutTimestamp.sig";
+  o.media_type = NULL;
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_false(r.has_timestamp);
+  o.extra = ",\"verifyTimestamp\":\"always\"";
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_MISSING);
+  o.envelope = SIGENV "timestampAfterNotAfter.sig";
+  o.media_type = "application/cose";
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_AFTER_CERT_VALIDITY);
+  o.envelope = SIGENV "timestampBeforeNotBefore.sig";
+  o.media_type = NULL;
+  assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_BEFORE_CERT_VALIDITY);
+  /* a revoked TSA chain */
+  nv_vfy_set_default_tsa_revocation(tsa_revoked, NULL);
+  o.envelope = SIGENV "jwsWithTimestamp.sig";
+  o.media_type = NULL;
+  assert_int_equal(run(&o, &r), NV_E_TSA_CERT_REVOKED);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
+  nv_vfy_set_default_tsa_revocation(NULL, NULL);
 }
 
 static void test_user_metadata(void **state)
@@ -597,7 +674,8 @@ int main(void)
       cmocka_unit_test(test_identity_mismatch),
       cmocka_unit_test(test_cert_expired),
       cmocka_unit_test(test_timestamp_policy),
-      cmocka_unit_test(test_timestamp_token_fails_closed),
+      cmocka_unit_test(test_timestamp_tsa_revocation_fails_closed),
+      cmocka_unit_test(test_timestamp_verified),
       cmocka_unit_test(test_user_metadata),
       cmocka_unit_test(test_integrity_failure),
       cmocka_unit_test(test_plugin_required),
