@@ -429,6 +429,7 @@ static void test_ocsp_request(void **state)
   X509_free(cert);
 }
 
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {

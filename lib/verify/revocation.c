@@ -1,0 +1,308 @@
+/*
+ * Revocation of a chain: OCSP with CRL fallback per certificate, fetched
+ * through the registry layer's transport. See nv_vfy_revocation.h.
+ */
+#include "verify/nv_vfy_revocation.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/nv_buf.h"
+#include "base/nv_limits.h"
+#include "registry/nv_reg_http.h"
+#include "x509/nv_x509_chain.h"
+#include "x509/nv_x509_revocation.h"
+
+/* Longer chains are refused (a trust chain has a handful of certificates). */
+#define REV_MAX_CHAIN 16
+
+typedef enum rev_state { REV_OK, REV_NONREVOKABLE, REV_REVOKED, REV_UNKNOWN } rev_state;
+
+typedef struct rev_job {
+  const nv_vfy_rev_settings *s;
+  X509 *cert;
+  X509 *issuer;
+  int64_t now;
+  int64_t signing_time;
+  nv_reg_http *http;
+  /* result */
+  rev_state state;
+  nv_diag d; /* the message of a REVOKED or UNKNOWN result */
+  bool nomem;
+} rev_job;
+
+static uint32_t ocsp_timeout(const nv_vfy_rev_settings *s)
+{
+  return s->ocsp_timeout_ms ? s->ocsp_timeout_ms : NV_VFY_REV_OCSP_TIMEOUT_MS;
+}
+
+static uint32_t crl_timeout(const nv_vfy_rev_settings *s)
+{
+  return s->crl_timeout_ms ? s->crl_timeout_ms : NV_VFY_REV_CRL_TIMEOUT_MS;
+}
+
+/* One HTTP exchange; NV_OK only for a 200 response, whose body is moved
+ * into `out`. */
+static nv_status fetch(rev_job *j, const char *method, const char *url, const nv_buf *body,
+                       size_t max, uint32_t timeout_ms, nv_buf *out, nv_diag *d)
+{
+  if (strncmp(url, "http://", 7) != 0)
+    return nv_diag_set(d, NV_E_REVOCATION_CHECK_ERROR, "%s: only http URLs are supported",
+                       nv_quote(url, strlen(url)).s);
+  if (j->s->offline)
+    return nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "offline: %s is not fetched",
+                       nv_quote(url, strlen(url)).s);
+  if (j->http == NULL && nv_reg_http_new(&j->http, d) != NV_OK)
+    return nv_diag_status(d);
+  nv_http_request req;
+  nv_status rc = nv_reg_http_request_init(&req, method, url, max, d);
+  if (rc != NV_OK)
+    return rc;
+  req.timeout_ms = timeout_ms;
+  req.verify_tls = true;
+  if (body != NULL) {
+    req.body = body->data;
+    req.body_len = body->len;
+    rc = nv_reg_http_request_add_header(&req, "Content-Type", "application/ocsp-request", d);
+  }
+  nv_reg_http_config cfg = {
+    .ca_file = j->s->ca_file,
+    .proxy = j->s->proxy,
+    .fetch_cb = j->s->fetch_cb,
+    .fetch_user = j->s->fetch_user,
+  };
+  nv_http_response resp;
+  nv_reg_http_response_init(&resp, max);
+  if (rc == NV_OK)
+    rc = nv_reg_http_send(j->http, &cfg, &req, &resp, d);
+  if (rc == NV_OK && resp.status != 200)
+    rc = nv_diag_set(d, NV_E_REVOCATION_CHECK_ERROR, "%s answered HTTP %d",
+                     nv_quote(url, strlen(url)).s, (int)resp.status);
+  if (rc == NV_OK) {
+    nv_buf tmp = *out;
+    *out = resp.body;
+    resp.body = tmp;
+  } else if (rc != NV_E_NOMEM) {
+    rc = nv_diag_wrap(d, NV_E_REVOCATION_CHECK_ERROR, "%s %s: ", method,
+                      nv_quote(url, strlen(url)).s);
+  }
+  nv_reg_http_response_free(&resp);
+  nv_reg_http_request_free(&req);
+  return rc;
+}
+
+/* OCSP over every responder URL in order: NV_OK, NV_E_CERT_REVOKED,
+ * NV_E_REVOCATION_UNKNOWN (an "unknown" answer stops at once; failures
+ * of every URL end here too), NV_E_NOMEM. */
+static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
+{
+  nv_buf req;
+  nv_buf_init(&req, 1 << 16);
+  nv_status rc = nv_x509_ocsp_request(j->cert, j->issuer, &req, d);
+  for (size_t i = 0; rc == NV_OK && i < urls->count; i++) {
+    nv_buf url, body;
+    nv_buf_init(&url, NV_X509_MAX_URL_LEN + 512);
+    nv_buf_init(&body, NV_LIMIT_OCSP_RESPONSE_BYTES);
+    bool get = nv_x509_ocsp_get_url(urls->items[i], req.data, req.len, &url, NULL);
+    nv_status f = get ? fetch(j, "GET", (const char *)url.data, NULL,
+                              NV_LIMIT_OCSP_RESPONSE_BYTES, ocsp_timeout(j->s), &body, d)
+                      : fetch(j, "POST", urls->items[i], &req, NV_LIMIT_OCSP_RESPONSE_BYTES,
+                              ocsp_timeout(j->s), &body, d);
+    if (f == NV_OK) {
+      f = nv_x509_ocsp_check_response(body.data, body.len, j->cert, j->issuer, j->now,
+                                      j->signing_time, d);
+      if (f != NV_OK && f != NV_E_CERT_REVOKED && f != NV_E_NOMEM)
+        f = nv_diag_wrap(d, NV_OK, "OCSP %s: ", nv_quote(urls->items[i],
+                                                          strlen(urls->items[i])).s);
+    }
+    nv_buf_free(&url);
+    nv_buf_free(&body);
+    if (f == NV_OK || f == NV_E_CERT_REVOKED || f == NV_E_REVOCATION_UNKNOWN || f == NV_E_NOMEM) {
+      nv_buf_free(&req);
+      return f;
+    }
+    rc = NV_OK; /* next URL */
+  }
+  nv_buf_free(&req);
+  if (rc == NV_E_NOMEM)
+    return rc;
+  return nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "no OCSP responder answered: ");
+}
+
+/* A validated CRL from the first of `urls` that gives one. */
+static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x509_crl **out,
+                         nv_diag *d)
+{
+  *out = NULL;
+  nv_status rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "no CRL URL");
+  for (size_t i = 0; i < urls->count; i++) {
+    nv_buf body;
+    nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
+    rc = fetch(j, "GET", urls->items[i], NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s), &body, d);
+    if (rc == NV_OK)
+      rc = nv_x509_crl_parse(body.data, body.len, out, d);
+    nv_buf_free(&body);
+    if (rc == NV_OK && (rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK) {
+      nv_x509_crl_free(*out);
+      *out = NULL;
+    }
+    if (rc == NV_OK || rc == NV_E_NOMEM)
+      return rc;
+    nv_diag_wrap(d, NV_OK, "CRL %s: ", nv_quote(urls->items[i], strlen(urls->items[i])).s);
+  }
+  return nv_diag_status(d) == NV_E_NOMEM ? NV_E_NOMEM : NV_E_REVOCATION_UNKNOWN;
+}
+
+/* CRL: a base CRL from the distribution points, its delta when it names
+ * one (or the certificate does), then the lookup. */
+static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d)
+{
+  nv_x509_crl *base = NULL, *delta = NULL;
+  nv_status rc = get_crl(j, cdp, false, &base, d);
+  if (rc != NV_OK)
+    return rc;
+  nv_x509_urls durls, cert_durls;
+  memset(&cert_durls, 0, sizeof(cert_durls));
+  rc = nv_x509_crl_freshest_urls(base, &durls, d);
+  if (rc == NV_OK)
+    rc = nv_x509_freshest_crl_urls(j->cert, &cert_durls, d);
+  if (rc == NV_OK && (durls.count > 0 || cert_durls.count > 0)) {
+    rc = get_crl(j, durls.count > 0 ? &durls : &cert_durls, true, &delta, d);
+    if (rc == NV_OK && (rc = nv_x509_crl_check_delta(base, delta, d)) != NV_OK)
+      rc = NV_E_REVOCATION_UNKNOWN;
+    if (rc != NV_OK && rc != NV_E_NOMEM)
+      rc = nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "no usable delta CRL: ");
+  }
+  if (rc == NV_OK) {
+    rc = nv_x509_crl_check_cert(base, delta, j->cert, j->signing_time, d);
+    if (rc == NV_E_REVOCATION_CHECK_ERROR)
+      rc = nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "CRL: ");
+  }
+  nv_x509_urls_free(&durls);
+  nv_x509_urls_free(&cert_durls);
+  nv_x509_crl_free(base);
+  nv_x509_crl_free(delta);
+  return rc;
+}
+
+static void *run_job(void *arg)
+{
+  rev_job *j = arg;
+  nv_x509_urls ocsp, cdp;
+  nv_status rc = nv_x509_ocsp_urls(j->cert, &ocsp, &j->d);
+  if (rc == NV_OK)
+    rc = nv_x509_crl_urls(j->cert, &cdp, &j->d);
+  else
+    memset(&cdp, 0, sizeof(cdp));
+  if (rc == NV_OK) {
+    if (ocsp.count == 0 && cdp.count == 0) {
+      j->state = REV_NONREVOKABLE;
+    } else {
+      if (ocsp.count > 0)
+        rc = check_ocsp(j, &ocsp, &j->d);
+      if (ocsp.count == 0 || (rc == NV_E_REVOCATION_UNKNOWN && cdp.count > 0)) {
+        if (ocsp.count > 0)
+          nv_log(&j->d, NV_LOG_WARN, "revocation", "%s; falling back to CRL", j->d.msg);
+        rc = check_crl(j, &cdp, &j->d);
+      }
+      j->state = rc == NV_OK ? REV_OK : rc == NV_E_CERT_REVOKED ? REV_REVOKED : REV_UNKNOWN;
+    }
+  }
+  if (rc == NV_E_NOMEM)
+    j->nomem = true;
+  nv_x509_urls_free(&ocsp);
+  nv_x509_urls_free(&cdp);
+  return NULL;
+}
+
+nv_status nv_vfy_revocation_check_chain(const nv_vfy_rev_settings *s, X509 *const *chain,
+                                        size_t count, int64_t now, int64_t signing_time,
+                                        nv_vfy_rev_outcome *out, nv_diag *d)
+{
+  memset(out, 0, sizeof(*out));
+  if (s == NULL || (chain == NULL && count > 0))
+    return nv_diag_set(d, NV_E_INVALID_ARG, "no revocation settings or chain");
+  size_t n = count > 0 ? count - 1 : 0; /* the root is not checked */
+  if (n == 0)
+    return NV_OK;
+  if (count > REV_MAX_CHAIN)
+    return nv_diag_set(d, NV_E_REVOCATION_CHECK_ERROR,
+                       "the chain has %zu certificates, more than %d", count, REV_MAX_CHAIN);
+  char name[256];
+  for (size_t i = 0; i < n; i++)
+    if (!nv_x509_is_issued_by(chain[i], chain[i + 1]))
+      return nv_diag_set(d, NV_E_REVOCATION_CHECK_ERROR,
+                         "unable to check revocation status: %s was not issued by the next "
+                         "certificate of the chain",
+                         nv_x509_subject(chain[i], name, sizeof(name)));
+  rev_job jobs[REV_MAX_CHAIN];
+  pthread_t threads[REV_MAX_CHAIN];
+  bool started[REV_MAX_CHAIN] = {false};
+  for (size_t i = 0; i < n; i++) {
+    rev_job *j = &jobs[i];
+    memset(j, 0, sizeof(*j));
+    j->s = s;
+    j->cert = chain[i];
+    j->issuer = chain[i + 1];
+    j->now = now;
+    j->signing_time = signing_time;
+    j->state = REV_UNKNOWN;
+    nv_diag_init(&j->d);
+    if (d != NULL) { /* the log hook, for the fallback warnings */
+      j->d.log_cb = d->log_cb;
+      j->d.log_max = d->log_max;
+      j->d.log_user_data = d->log_user_data;
+    }
+  }
+  /* A fetch callback runs on the calling thread: one after the other.
+   * Otherwise one thread per certificate (inline if a thread cannot be
+   * made). */
+  for (size_t i = 0; i < n; i++)
+    if (s->fetch_cb != NULL || n == 1 || pthread_create(&threads[i], NULL, run_job, &jobs[i]) != 0)
+      run_job(&jobs[i]);
+    else
+      started[i] = true;
+  for (size_t i = 0; i < n; i++)
+    if (started[i])
+      pthread_join(threads[i], NULL);
+  nv_status rc = NV_OK;
+  size_t revoked = n, unknown = n;
+  char names[300] = "";
+  for (size_t i = 0; i < n; i++) {
+    nv_reg_http_free(jobs[i].http);
+    if (jobs[i].nomem)
+      rc = NV_E_NOMEM;
+    if (jobs[i].state == REV_REVOKED && revoked == n)
+      revoked = i;
+    if (jobs[i].state == REV_UNKNOWN && unknown == n)
+      unknown = i; /* the one nearest the leaf */
+    if (jobs[i].state == REV_OK)
+      out->checked++;
+    if (jobs[i].state == REV_NONREVOKABLE) {
+      size_t used = strlen(names);
+      snprintf(names + used, sizeof(names) - used, "%s%s",
+               out->unchecked ? ", " : "", nv_x509_subject(chain[i], name, sizeof(name)));
+      out->unchecked++;
+    }
+  }
+  if (out->unchecked > 0) {
+    snprintf(out->warning, sizeof(out->warning),
+             "%zu certificate%s below the root name%s no OCSP responder and no CRL distribution "
+             "point, so %s not checked for revocation: %s",
+             out->unchecked, out->unchecked == 1 ? "" : "s", out->unchecked == 1 ? "s" : "",
+             out->unchecked == 1 ? "it was" : "they were", names);
+    nv_log(d, NV_LOG_WARN, "revocation", "%s", out->warning);
+  }
+  if (rc == NV_E_NOMEM)
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory checking revocation");
+  if (revoked < n)
+    return nv_diag_set(d, NV_E_CERT_REVOKED, "signing certificate with subject %s is revoked: %s",
+                       nv_x509_subject(chain[revoked], name, sizeof(name)), jobs[revoked].d.msg);
+  if (unknown < n)
+    return nv_diag_set(d, NV_E_REVOCATION_UNKNOWN,
+                       "signing certificate with subject %s revocation status is unknown: %s",
+                       nv_x509_subject(chain[unknown], name, sizeof(name)), jobs[unknown].d.msg);
+  return NV_OK;
+}

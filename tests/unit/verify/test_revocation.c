@@ -1,0 +1,235 @@
+/*
+ * The verify layer's revocation check of a chain (nv_vfy_revocation.h)
+ * over a fetch callback that serves the CRLs and OCSP responses of
+ * tests/unit/x509/data/revocation (made by gen.sh there): OCSP first, CRL
+ * fallback (500, time-out, "unknown"), delta CRLs, hold and removeFromCRL,
+ * distribution points in order, unusable sources, offline mode,
+ * certificates without URLs (a warning), a chain that does not chain.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <notaryc/nv_registry.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/nv_buf.h"
+#include "base/nv_limits.h"
+#include "verify/nv_vfy_revocation.h"
+#include "x509/nv_x509_revocation.h"
+
+#define DATA(name) NV_TEST_DATA "/../../x509/data/revocation/" name
+
+static X509 *load_cert(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("cannot open %s", path);
+  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  if (c == NULL)
+    fail_msg("cannot read certificate %s", path);
+  return c;
+}
+
+static nv_buf load_bytes(const char *path)
+{
+  nv_buf b;
+  nv_buf_init(&b, NV_LIMIT_CRL_BYTES);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("cannot open %s", path);
+  uint8_t tmp[4096];
+  size_t n;
+  while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+    assert_int_equal(nv_buf_append(&b, tmp, n, NULL), NV_OK);
+  fclose(f);
+  return b;
+}
+
+typedef struct fx {
+  X509 *ca;
+  int64_t now;
+} fx;
+
+static int setup(void **state)
+{
+  fx *f = calloc(1, sizeof(*f));
+  f->ca = load_cert(DATA("ca.crt"));
+  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_x509_crl *crl = NULL;
+  assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, NULL), NV_OK);
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(crl, &info);
+  f->now = info.this_update + 60; /* the OCSP responses are valid a day */
+  nv_x509_crl_free(crl);
+  nv_buf_free(&b);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fx *f = *state;
+  X509_free(f->ca);
+  free(f);
+  return 0;
+}
+
+typedef struct server {
+  const char *ocsp;      /* file served for OCSP requests; NULL: HTTP 500 */
+  nv_status ocsp_rc;     /* NV_OK, or what the callback returns (NV_E_TIMEOUT) */
+  const char *crl;       /* for .../ca.crl; NULL: 404 */
+  const char *crl2;      /* for .../ca2.crl; NULL: 404 */
+  const char *delta;     /* for .../delta.crl; NULL: 404 */
+  int calls;
+  int posts;
+} server;
+
+static nv_status serve(const nv_http_request *req, nv_http_response *resp, void *user)
+{
+  server *sv = user;
+  sv->calls++;
+  const char *url = nv_http_request_url(req);
+  const char *file = NULL;
+  if (strcmp(nv_http_request_method(req), "POST") == 0)
+    sv->posts++;
+  if (strstr(url, "/ocsp") != NULL) {
+    if (sv->ocsp_rc != NV_OK)
+      return sv->ocsp_rc;
+    file = sv->ocsp;
+  } else if (strstr(url, "/ca.crl") != NULL) {
+    file = sv->crl;
+  } else if (strstr(url, "/ca2.crl") != NULL) {
+    file = sv->crl2;
+  } else if (strstr(url, "/delta.crl") != NULL) {
+    file = sv->delta;
+  }
+  if (file == NULL)
+    return nv_http_response_set_status(resp, strstr(url, "/ocsp") ? 500 : 404);
+  nv_buf b = load_bytes(file);
+  nv_status rc = nv_http_response_set_status(resp, 200);
+  if (rc == NV_OK)
+    rc = nv_http_response_append_body(resp, b.data, b.len);
+  nv_buf_free(&b);
+  return rc;
+}
+
+static nv_status chain_check(fx *f, const char *leaf_file, server *sv, bool offline,
+                             nv_vfy_rev_outcome *out, nv_diag *d)
+{
+  X509 *chain[2] = {load_cert(leaf_file), f->ca};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = sv, .offline = offline};
+  nv_diag_init(d);
+  nv_status rc = nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, out, d);
+  X509_free(chain[0]);
+  return rc;
+}
+
+static void test_chain_ocsp_first(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  server sv = {.ocsp = DATA("ocsp-good.ocsp")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &sv, false, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 1); /* OCSP answered: no CRL */
+  assert_int_equal(sv.posts, 0); /* a short request goes as GET */
+  assert_int_equal(out.checked, 1);
+  assert_int_equal(out.unchecked, 0);
+  server rv = {.ocsp = DATA("ocsp-revoked.ocsp"), .crl = DATA("base.crl")};
+  assert_int_equal(chain_check(f, DATA("revoked.crt"), &rv, false, &out, &d), NV_E_CERT_REVOKED);
+  assert_non_null(strstr(d.msg, "Revoked Leaf"));
+  assert_int_equal(rv.calls, 1);
+}
+
+static void test_chain_crl_fallback(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  /* OCSP fails (500, time-out) or says unknown: the CRLs decide */
+  server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &sv, false, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 3); /* OCSP, base, delta */
+  server tv = {.ocsp_rc = NV_E_TIMEOUT, .crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  assert_int_equal(chain_check(f, DATA("revoked.crt"), &tv, false, &out, &d), NV_E_CERT_REVOKED);
+  server uv = {.ocsp = DATA("ocsp-unknown.ocsp"), .crl = DATA("base.crl"),
+               .delta = DATA("delta.crl")};
+  assert_int_equal(chain_check(f, DATA("stranger.crt"), &uv, false, &out, &d), NV_OK);
+  /* the delta's removeFromCRL lifts the base's hold */
+  server hv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  assert_int_equal(chain_check(f, DATA("unhold.crt"), &hv, false, &out, &d), NV_OK);
+  assert_int_equal(chain_check(f, DATA("hold.crt"), &hv, false, &out, &d), NV_E_CERT_REVOKED);
+  /* the first distribution point fails, the second serves */
+  server second = {.crl2 = DATA("base.crl"), .delta = DATA("delta.crl")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &second, false, &out, &d), NV_OK);
+}
+
+static void test_chain_unknown(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  /* nothing answers */
+  server none = {0};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &none, false, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  assert_non_null(strstr(d.msg, "Good Leaf"));
+  /* a base CRL whose named delta cannot be had */
+  server nodelta = {.crl = DATA("base.crl")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &nodelta, false, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  assert_non_null(strstr(d.msg, "delta"));
+  /* an expired OCSP answer and a CRL by the wrong key */
+  server bad = {.ocsp = DATA("ocsp-good-nonext.ocsp"), .crl = DATA("wrong-key.crl"),
+                .crl2 = DATA("expired.crl")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &bad, false, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  /* offline: no request at all */
+  server sv = {.ocsp = DATA("ocsp-good.ocsp"), .crl = DATA("base.crl")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &sv, true, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  assert_int_equal(sv.calls, 0);
+}
+
+static void test_chain_no_urls_and_bad_chain(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  server sv = {0};
+  assert_int_equal(chain_check(f, DATA("nourl.crt"), &sv, false, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 0);
+  assert_int_equal(out.unchecked, 1);
+  assert_int_equal(out.checked, 0);
+  assert_non_null(strstr(out.warning, "No URL Leaf"));
+  /* the root alone: nothing to check */
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv};
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, &f->ca, 1, f->now, 0, &out, &d), NV_OK);
+  /* a chain that does not chain */
+  X509 *evil = load_cert(DATA("evil-ca.crt"));
+  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *chain[2] = {leaf, evil};
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  X509_free(evil);
+  X509_free(leaf);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_chain_ocsp_first, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_chain_crl_fallback, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_chain_unknown, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_chain_no_urls_and_bad_chain, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
