@@ -105,6 +105,9 @@ typedef struct nv_vfy_inputs {
    * default (nv_vfy_set_default_tsa_revocation) */
   nv_vfy_tsa_revocation_fn tsa_revocation;
   void *tsa_revocation_user;
+  /* OCSP / CRL settings of the revocation step (time-outs, fetch
+   * override, offline); NULL: the defaults (libcurl, 2 s / 5 s) */
+  const struct nv_vfy_rev_settings *revocation;
 } nv_vfy_inputs;
 
 /* Run the pipeline. `out` is always filled. Returns out->status (NV_OK

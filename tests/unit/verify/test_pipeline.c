@@ -4,8 +4,11 @@
  * JWS and COSE, signed 2026-11-27T05:31:09Z, certificates valid
  * 2024-2044): each verification level against each class of failure,
  * with the enforced / logged / fatal outcome of every check. The
- * revocation step's fail-closed rule runs on data/revocation, made by the
- * independent signer tests/signer/notary_signer.py.
+ * revocation step runs on data/revocation, made by the independent signer
+ * tests/signer/notary_signer.py, with a fetch callback whose responders
+ * do not answer (so a certificate naming OCSP / CRL URLs is "unknown") and
+ * in offline mode; the OCSP / CRL judgements themselves are tested in
+ * tests/unit/x509/test_revocation.c and test_revocation.c here.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +24,7 @@
 
 #include "base/nv_json.h"
 #include "verify/nv_vfy_pipeline.h"
+#include "verify/nv_vfy_revocation.h"
 #include "x509/nv_x509_revocation_info.h"
 
 #define MT_JWS "application/jose+json"
@@ -97,6 +101,7 @@ typedef struct run_opts {
   const char *const *md_keys;
   const char *const *md_values;
   size_t md_count;
+  const nv_vfy_rev_settings *revocation; /* NULL: the defaults */
 } run_opts;
 
 static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
@@ -122,6 +127,7 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
       .metadata_keys = o->md_keys,
       .metadata_values = o->md_values,
       .metadata_count = o->md_count,
+      .revocation = o->revocation,
   };
   nv_diag d;
   nv_diag_init(&d);
@@ -172,9 +178,10 @@ static void test_success_every_level(void **state)
       assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTICITY].outcome, NV_VFY_CHECK_PASSED);
       assert_int_equal(r.checks[NV_POL_CHECK_EXPIRY].outcome, NV_VFY_CHECK_PASSED);
       assert_int_equal(r.checks[NV_POL_CHECK_AUTHENTIC_TIMESTAMP].outcome, NV_VFY_CHECK_PASSED);
-      /* no OCSP / CRL URL in the chain: revocation passes, saying so */
+      /* no OCSP / CRL URL in the chain: revocation passes with a warning */
       assert_int_equal(r.checks[NV_POL_CHECK_REVOCATION].outcome, NV_VFY_CHECK_PASSED);
-      assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message, "nothing to check"));
+      assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message,
+                             "not checked for revocation"));
     }
 }
 
@@ -489,12 +496,34 @@ static void test_revocation_urls(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* revocation fails closed: data/revocation (make_revocation.py), P-256
- * chains valid 2025-01-01 .. 2045-01-01 under ca:revocation-test, signed
- * over data/revocation/target.json */
+/* revocation: data/revocation (make_revocation.py), P-256 chains valid
+ * 2025-01-01 .. 2045-01-01 under ca:revocation-test, signed over
+ * data/revocation/target.json; its URLs (crl.example.test,
+ * ocsp.example.test) reach a fetch callback that answers 503. */
 
 #define REV_DATA NV_TEST_DATA "/revocation"
 #define REV_SIGNER "x509.subject:C=US, ST=WA, O=Notary Revocation Test, CN=Revocation Test Signer"
+
+typedef struct rev_server {
+  int requests;
+  bool ocsp, crl; /* which were asked */
+} rev_server;
+
+static nv_status rev_unavailable(const nv_http_request *req, nv_http_response *resp, void *user)
+{
+  rev_server *sv = user;
+  sv->requests++;
+  const char *url = nv_http_request_url(req);
+  if (strncmp(url, "http://ocsp.example.test/", 25) == 0)
+    sv->ocsp = true;
+  if (strcmp(url, "http://crl.example.test/revocation-test.crl") == 0)
+    sv->crl = true;
+  return nv_http_response_set_status(resp, 503);
+}
+
+static rev_server rev_sv;
+static const nv_vfy_rev_settings rev_settings = {.fetch_cb = rev_unavailable,
+                                                 .fetch_user = &rev_sv};
 
 /* The run_opts of a revocation envelope at `level`; *target holds
  * target.json's text until the caller frees it. */
@@ -505,12 +534,14 @@ static run_opts rev_opts(const char *envelope, const char *level, char **target)
   assert_non_null(*target);
   memcpy(*target, b.data, b.len);
   free(b.data);
+  memset(&rev_sv, 0, sizeof(rev_sv));
   run_opts o = {.level = level,
                 .stores = "\"ca:revocation-test\"",
                 .identity = REV_SIGNER,
                 .envelope = envelope,
                 .target_json = *target,
-                .store_dir = REV_DATA "/truststore/x509"};
+                .store_dir = REV_DATA "/truststore/x509",
+                .revocation = &rev_settings};
   return o;
 }
 
@@ -523,7 +554,8 @@ static void assert_passed_up_to_revocation(const nv_vfy_sig_result *r)
   assert_int_equal(r->checks[NV_POL_CHECK_AUTHENTIC_TIMESTAMP].outcome, NV_VFY_CHECK_PASSED);
 }
 
-/* The control: the same root and signer without any URL pass everywhere. */
+/* The same root and signer without any URL pass everywhere, without a
+ * request, and the check says the leaf was not checked. */
 static void test_revocation_no_urls_passes(void **state)
 {
   (void)state;
@@ -533,34 +565,56 @@ static void test_revocation_no_urls_passes(void **state)
     run_opts o = rev_opts(REV_DATA "/none.jws", levels[l], &target);
     assert_int_equal(run(&o, &r), NV_OK);
     free(target);
+    assert_int_equal(rev_sv.requests, 0);
     assert_passed_up_to_revocation(&r);
-    assert_int_equal(r.checks[NV_POL_CHECK_REVOCATION].outcome, NV_VFY_CHECK_PASSED);
-    assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message, "nothing to check"));
+    const nv_vfy_check *c = &r.checks[NV_POL_CHECK_REVOCATION];
+    assert_int_equal(c->outcome, NV_VFY_CHECK_PASSED);
+    assert_non_null(strstr(c->message, "warning: 1 certificate below the root names no OCSP"));
+    assert_non_null(strstr(c->message, "Revocation Test Signer"));
   }
 }
 
 /* strict: a leaf naming a CRL distribution point and an OCSP responder
- * rejects the signature, since neither can be asked. */
+ * that do not answer: OCSP, then the CRL fallback, then "unknown", which
+ * rejects the signature. */
 static void test_revocation_enforced_strict(void **state)
 {
   (void)state;
   char *target;
   nv_vfy_sig_result r;
   run_opts o = rev_opts(REV_DATA "/crl-ocsp.jws", "strict", &target);
-  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
+  assert_true(rev_sv.ocsp);
+  assert_true(rev_sv.crl);
+  assert_int_equal(rev_sv.requests, 2);
   assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
   assert_passed_up_to_revocation(&r);
   assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_FAILED,
-               NV_E_REVOCATION_NOT_SUPPORTED);
-  assert_non_null(strstr(r.message, "certificate 0 of the chain ("));
+               NV_E_REVOCATION_UNKNOWN);
   assert_non_null(strstr(r.message, "Revocation Test Signer"));
-  assert_non_null(strstr(r.message, "names an OCSP responder and a CRL distribution point"));
-  assert_non_null(strstr(r.message, "revocation checking is not available"));
+  assert_non_null(strstr(r.message, "revocation status is unknown"));
+  assert_non_null(strstr(r.message, "503"));
   /* an override to enforce under permissive is the same */
   o.level = "permissive";
   o.override = "{\"revocation\":\"enforce\"}";
-  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
   assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
+  free(target);
+}
+
+/* Offline: no request at all, and "unknown". */
+static void test_revocation_offline(void **state)
+{
+  (void)state;
+  char *target;
+  nv_vfy_sig_result r;
+  run_opts o = rev_opts(REV_DATA "/crl-ocsp.jws", "strict", &target);
+  nv_vfy_rev_settings offline = rev_settings;
+  offline.offline = true;
+  o.revocation = &offline;
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
+  assert_int_equal(rev_sv.requests, 0);
+  assert_non_null(strstr(r.message, "offline"));
   free(target);
 }
 
@@ -582,13 +636,14 @@ static void test_revocation_logged(void **state)
     assert_int_equal(r.failed_check, NV_POL_CHECK_COUNT);
     assert_passed_up_to_revocation(&r);
     assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
-                 NV_E_REVOCATION_NOT_SUPPORTED);
+                 NV_E_REVOCATION_UNKNOWN);
     assert_non_null(strstr(r.checks[NV_POL_CHECK_REVOCATION].message,
-                           "names an OCSP responder and a CRL distribution point"));
+                           "revocation status is unknown"));
   }
 }
 
-/* override revocation: skip: the step does not run at any level. */
+/* override revocation: skip: the step does not run at any level, and asks
+ * nothing. */
 static void test_revocation_skipped(void **state)
 {
   (void)state;
@@ -599,56 +654,57 @@ static void test_revocation_skipped(void **state)
     o.override = "{\"revocation\":\"skip\"}";
     assert_int_equal(run(&o, &r), NV_OK);
     free(target);
+    assert_int_equal(rev_sv.requests, 0);
     assert_passed_up_to_revocation(&r);
     assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_SKIP, NV_VFY_CHECK_NOT_RUN, NV_OK);
   }
 }
 
-/* One of the two is enough; the message says which (`names`) and not the
- * other (`absent`). Logged at audit. */
-static void one_revocation_url(const char *envelope, const char *names, const char *absent)
+/* One source only: only it is asked; logged at audit. */
+static void one_revocation_url(const char *envelope, bool ocsp, bool crl)
 {
   char *target;
   nv_vfy_sig_result r;
   run_opts o = rev_opts(envelope, "strict", &target);
-  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
   assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
-  assert_non_null(strstr(r.message, "certificate 0 of the chain ("));
-  assert_non_null(strstr(r.message, names));
-  assert_null(strstr(r.message, absent));
+  assert_int_equal(rev_sv.ocsp, ocsp);
+  assert_int_equal(rev_sv.crl, crl);
+  assert_int_equal(rev_sv.requests, 1);
+  assert_non_null(strstr(r.message, ocsp ? "no OCSP responder answered" : "crl.example.test"));
   o.level = "audit";
   assert_int_equal(run(&o, &r), NV_OK);
   assert_check(&r, NV_POL_CHECK_REVOCATION, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
-               NV_E_REVOCATION_NOT_SUPPORTED);
+               NV_E_REVOCATION_UNKNOWN);
   free(target);
 }
 
 static void test_revocation_crl_only(void **state)
 {
   (void)state;
-  one_revocation_url(REV_DATA "/crl.jws", ") names a CRL distribution point, but", "OCSP");
+  one_revocation_url(REV_DATA "/crl.jws", false, true);
 }
 
 static void test_revocation_ocsp_only(void **state)
 {
   (void)state;
-  one_revocation_url(REV_DATA "/ocsp.jws", ") names an OCSP responder, but", "CRL");
+  one_revocation_url(REV_DATA "/ocsp.jws", true, false);
 }
 
-/* An intermediate CA below the root counts too, and is named. */
+/* An intermediate CA below the root counts too, and is named; the leaf
+ * without URLs is not what makes the result unknown. */
 static void test_revocation_intermediate(void **state)
 {
   (void)state;
   char *target;
   nv_vfy_sig_result r;
   run_opts o = rev_opts(REV_DATA "/intermediate.jws", "strict", &target);
-  assert_int_equal(run(&o, &r), NV_E_REVOCATION_NOT_SUPPORTED);
+  assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
   free(target);
   assert_int_equal(r.failed_check, NV_POL_CHECK_REVOCATION);
   assert_passed_up_to_revocation(&r);
-  assert_non_null(strstr(r.message, "certificate 1 of the chain ("));
   assert_non_null(strstr(r.message, "Revocation Test Intermediate"));
-  assert_non_null(strstr(r.message, "names an OCSP responder and a CRL distribution point"));
+  assert_null(strstr(r.message, "Revocation Test Signer"));
 }
 
 static void test_bad_args(void **state)
@@ -682,6 +738,7 @@ int main(void)
       cmocka_unit_test(test_revocation_urls),
       cmocka_unit_test(test_revocation_no_urls_passes),
       cmocka_unit_test(test_revocation_enforced_strict),
+      cmocka_unit_test(test_revocation_offline),
       cmocka_unit_test(test_revocation_logged),
       cmocka_unit_test(test_revocation_skipped),
       cmocka_unit_test(test_revocation_crl_only),
