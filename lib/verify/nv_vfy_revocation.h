@@ -62,4 +62,15 @@ nv_status nv_vfy_revocation_check_chain(const nv_vfy_rev_settings *s, X509 *cons
                                         size_t count, int64_t now, int64_t signing_time,
                                         nv_vfy_rev_outcome *out, nv_diag *d);
 
+/*
+ * The same for a TSA chain, shaped as nv_vfy_tsa_revocation_fn (see
+ * nv_vfy_pipeline.h) for the authentic-timestamp step: `user` is a
+ * const nv_vfy_rev_settings * (NULL: the defaults), the time is the
+ * current time, invalidity dates are judged against `gen_time`. Codes:
+ * NV_E_TSA_CERT_REVOKED, NV_E_TSA_REVOCATION_UNKNOWN,
+ * NV_E_TSA_REVOCATION_CHECK_ERROR (and NV_E_NOMEM).
+ */
+nv_status nv_vfy_revocation_check_tsa_chain(void *user, X509 *const *chain, size_t count,
+                                            int64_t gen_time, nv_diag *d);
+
 #endif /* NV_VERIFY_REVOCATION_H */

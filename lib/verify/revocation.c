@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/nv_buf.h"
 #include "base/nv_limits.h"
@@ -305,4 +306,25 @@ nv_status nv_vfy_revocation_check_chain(const nv_vfy_rev_settings *s, X509 *cons
                        "signing certificate with subject %s revocation status is unknown: %s",
                        nv_x509_subject(chain[unknown], name, sizeof(name)), jobs[unknown].d.msg);
   return NV_OK;
+}
+
+nv_status nv_vfy_revocation_check_tsa_chain(void *user, X509 *const *chain, size_t count,
+                                            int64_t gen_time, nv_diag *d)
+{
+  static const nv_vfy_rev_settings defaults = {0};
+  const nv_vfy_rev_settings *s = user != NULL ? user : &defaults;
+  nv_vfy_rev_outcome o;
+  nv_status rc = nv_vfy_revocation_check_chain(s, chain, count, (int64_t)time(NULL), gen_time,
+                                               &o, d);
+  switch (rc) {
+  case NV_OK:
+  case NV_E_NOMEM:
+    return rc;
+  case NV_E_CERT_REVOKED:
+    return nv_diag_wrap(d, NV_E_TSA_CERT_REVOKED, "timestamping chain: ");
+  case NV_E_REVOCATION_UNKNOWN:
+    return nv_diag_wrap(d, NV_E_TSA_REVOCATION_UNKNOWN, "timestamping chain: ");
+  default:
+    return nv_diag_wrap(d, NV_E_TSA_REVOCATION_CHECK_ERROR, "timestamping chain: ");
+  }
 }

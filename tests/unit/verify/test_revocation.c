@@ -223,6 +223,33 @@ static void test_chain_no_urls_and_bad_chain(void **state)
   X509_free(leaf);
 }
 
+/* The TSA-chain form maps the codes (and checks at the current time: the
+ * offline switch keeps it off the network). */
+static void test_tsa_chain_codes(void **state)
+{
+  fx *f = *state;
+  server sv = {0};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .offline = true};
+  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d),
+                   NV_E_TSA_REVOCATION_UNKNOWN);
+  assert_non_null(strstr(d.msg, "timestamping chain: "));
+  X509 *evil = load_cert(DATA("evil-ca.crt"));
+  chain[1] = evil;
+  assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d),
+                   NV_E_TSA_REVOCATION_CHECK_ERROR);
+  X509 *nourl = load_cert(DATA("nourl.crt"));
+  chain[0] = nourl;
+  chain[1] = f->ca;
+  assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d), NV_OK);
+  X509_free(nourl);
+  X509_free(evil);
+  X509_free(leaf);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -230,6 +257,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_chain_crl_fallback, setup, teardown),
     cmocka_unit_test_setup_teardown(test_chain_unknown, setup, teardown),
     cmocka_unit_test_setup_teardown(test_chain_no_urls_and_bad_chain, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_tsa_chain_codes, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
