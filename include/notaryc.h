@@ -16,5 +16,6 @@
 #include <notaryc/nv_trust.h>
 #include <notaryc/nv_verify.h>
 #include <notaryc/nv_registry.h>
+#include <notaryc/nv_revocation.h>
 
 #endif /* NOTARYC_H */

@@ -5,12 +5,14 @@
 #include <notaryc/nv_context.h>
 #include "base/nv_diag.h"
 #include "policy/nv_pol_store.h"
+#include "verify/nv_vfy_revocation.h"
 #include "x509/nv_x509_cache.h"
 
 struct nv_ctx {
   nv_diag diag;        /* last error and log hook of this context */
   nv_x509_cache *cache; /* certificates and chains seen; made on first use */
   struct nv_reg_client *registry; /* registry settings, connections, tokens; made on first use */
+  nv_vfy_rev_settings revocation; /* OCSP / CRL time-outs, offline, the fetch override */
 };
 
 /* The context's certificate cache for a verification against `store`

@@ -193,8 +193,11 @@ NV_API nv_status nv_registry_set_fetch_cb(nv_ctx *ctx, nv_http_fetch_cb cb, void
 {
   nv_status rc;
   nv_reg_client *c = setter(ctx, &rc);
-  if (c != NULL)
+  if (c != NULL) {
     nv_reg_client_set_fetch_cb(c, cb, user_data);
+    ctx->revocation.fetch_cb = cb; /* OCSP and CRL requests too */
+    ctx->revocation.fetch_user = user_data;
+  }
   return rc;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "verify/nv_vfy_revocation.h"
 
+#include <notaryc/nv_revocation.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "base/nv_buf.h"
 #include "base/nv_limits.h"
 #include "registry/nv_reg_http.h"
+#include "verify/nv_vfy_context.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_revocation.h"
 
@@ -327,4 +330,34 @@ nv_status nv_vfy_revocation_check_tsa_chain(void *user, X509 *const *chain, size
   default:
     return nv_diag_wrap(d, NV_E_TSA_REVOCATION_CHECK_ERROR, "timestamping chain: ");
   }
+}
+
+/* ---- public settings (notaryc/nv_revocation.h) ---- */
+
+#define REV_MAX_TIMEOUT_MS 60000u
+
+NV_API nv_status nv_revocation_set_timeouts(nv_ctx *ctx, uint32_t ocsp_ms, uint32_t crl_ms)
+{
+  if (ctx == NULL)
+    return NV_E_INVALID_ARG;
+  nv_diag_clear(&ctx->diag);
+  if (ocsp_ms > REV_MAX_TIMEOUT_MS || crl_ms > REV_MAX_TIMEOUT_MS)
+    return nv_diag_set(&ctx->diag, NV_E_INVALID_ARG,
+                       "nv_revocation_set_timeouts: %u ms / %u ms: at most %u ms each",
+                       (unsigned)ocsp_ms, (unsigned)crl_ms, (unsigned)REV_MAX_TIMEOUT_MS);
+  ctx->revocation.ocsp_timeout_ms = ocsp_ms; /* 0: the default */
+  ctx->revocation.crl_timeout_ms = crl_ms;
+  return NV_OK;
+}
+
+NV_API nv_status nv_revocation_set_offline(nv_ctx *ctx, int32_t enable)
+{
+  if (ctx == NULL)
+    return NV_E_INVALID_ARG;
+  nv_diag_clear(&ctx->diag);
+  if (enable != 0 && enable != 1)
+    return nv_diag_set(&ctx->diag, NV_E_INVALID_ARG,
+                       "nv_revocation_set_offline: enable is %d, not 0 or 1", (int)enable);
+  ctx->revocation.offline = enable == 1;
+  return NV_OK;
 }

@@ -206,6 +206,7 @@ static nv_status session_start(session *s, nv_ctx *ctx, const nv_trust_policy *p
   s->in.metadata_values = (const char *const *)s->opts->values;
   s->in.metadata_count = s->opts->metadata_count;
   s->in.cache = nv_vfy_ctx_cache(ctx, store->store); /* NULL: verify without one */
+  s->in.revocation = &ctx->revocation;
   return NV_OK;
 }
 

@@ -1661,6 +1661,14 @@ static nv_status verify_revocation(fx *f, const char *level, const char *overrid
   return rc;
 }
 
+/* A fetch override whose OCSP and CRL servers answer 503. */
+static nv_status rev_unavailable(const nv_http_request *req, nv_http_response *resp, void *user)
+{
+  (void)req;
+  ++*(int *)user;
+  return nv_http_response_set_status(resp, 503);
+}
+
 static void test_envelope_revocation_fails_closed(void **state)
 {
   fx *f = *state;
@@ -1695,6 +1703,32 @@ static void test_envelope_revocation_fails_closed(void **state)
   assert_status(verify_revocation(f, "strict", ",\"override\":{\"revocation\":\"skip\"}"), NV_OK);
   expect_sig_check(nv_result_verified_signature(f->result), NV_CHECK_REVOCATION, NV_ACTION_SKIP,
                    NV_OUTCOME_NOT_RUN, NV_OK);
+
+  /* the context's fetch override carries the OCSP and CRL requests */
+  int requests = 0;
+  assert_status(nv_registry_set_fetch_cb(f->ctx, rev_unavailable, &requests), NV_OK);
+  assert_status(nv_revocation_set_timeouts(f->ctx, 500, 500), NV_OK);
+  assert_status(verify_revocation(f, "strict", ""), NV_E_VERIFICATION_FAILED);
+  assert_int_equal(requests, 2); /* OCSP, then the CRL */
+  s = nv_result_signature(f->result, 0);
+  assert_status(nv_signature_status(s), NV_E_REVOCATION_UNKNOWN);
+  assert_contains(nv_signature_message(s), "503");
+
+  /* offline: no request, unknown */
+  assert_status(nv_revocation_set_offline(f->ctx, 1), NV_OK);
+  assert_status(verify_revocation(f, "strict", ""), NV_E_VERIFICATION_FAILED);
+  assert_int_equal(requests, 2);
+  assert_contains(nv_signature_message(nv_result_signature(f->result, 0)), "offline");
+  assert_status(nv_revocation_set_offline(f->ctx, 0), NV_OK);
+  assert_status(nv_registry_set_fetch_cb(f->ctx, NULL, NULL), NV_OK);
+  assert_status(nv_revocation_set_timeouts(f->ctx, 0, 0), NV_OK);
+
+  /* bad arguments */
+  assert_status(nv_revocation_set_offline(f->ctx, 2), NV_E_INVALID_ARG);
+  assert_contains(nv_ctx_last_error(f->ctx), "not 0 or 1");
+  assert_status(nv_revocation_set_timeouts(f->ctx, 60001, 0), NV_E_INVALID_ARG);
+  assert_status(nv_revocation_set_timeouts(NULL, 0, 0), NV_E_INVALID_ARG);
+  assert_status(nv_revocation_set_offline(NULL, 0), NV_E_INVALID_ARG);
 }
 
 /* ------------------------------------------------------------------ */
