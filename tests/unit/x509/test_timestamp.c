@@ -1,0 +1,190 @@
+/* RFC 3161 tokens (lib/x509/timestamp.c) on tspclient-go's GlobalSign
+ * token over "notation" (genTime 2021-09-17T14:09:10Z, accuracy 1 s; the
+ * TSA chain reaches GlobalSign Root R3 through the R6 cross-certificate,
+ * valid until 2029-03-18). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x509/nv_x509_timestamp.h"
+
+#define TOKEN NV_VECTORS "/tspclient-go/testdata/TimeStampToken.p7s"
+#define R3_ROOT NV_VECTORS "/tspclient-go/testdata/GlobalSignRootCA.crt"
+#define OTHER_ROOT \
+  NV_VECTORS "/notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/NotationTestRoot.pem"
+#define GEN_TIME INT64_C(1631887750) /* 2021-09-17T14:09:10Z */
+#define T_2022 INT64_C(1640995200)
+#define T_2030 INT64_C(1893456000)
+
+typedef struct bytes {
+  uint8_t *data;
+  size_t len;
+} bytes;
+
+static bytes slurp(const char *path)
+{
+  bytes b = {NULL, 0};
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, 0, SEEK_END), 0);
+  long n = ftell(f);
+  assert_true(n >= 0);
+  rewind(f);
+  b.data = malloc((size_t)n + 1);
+  assert_non_null(b.data);
+  b.len = fread(b.data, 1, (size_t)n, f);
+  fclose(f);
+  return b;
+}
+
+static void load_roots(const char *path, nv_x509_list *out)
+{
+  bytes b = slurp(path);
+  nv_x509_list_init(out);
+  assert_int_equal(nv_x509_read_certs(b.data, b.len, path, out, NULL), NV_OK);
+  free(b.data);
+}
+
+static void test_parse(void **state)
+{
+  (void)state;
+  bytes b = slurp(TOKEN);
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  assert_int_equal(t.gen_time, GEN_TIME);
+  assert_int_equal(t.gen_time_us, 0);
+  assert_int_equal(t.accuracy_us, 1000000);
+  assert_int_equal(t.certs.count, 4);
+  assert_int_equal(t.signer_infos, 1);
+  assert_ptr_equal(t.signer, t.certs.items[0]);
+  assert_int_equal(t.imprint_len, 32);
+  assert_int_equal(nv_x509_tst_check_imprint(&t, (const uint8_t *)"notation", 8, &d), NV_OK);
+  assert_int_equal(nv_x509_tst_check_imprint(&t, (const uint8_t *)"notatioN", 8, &d),
+                   NV_E_TSTINFO_IMPRINT_MISMATCH);
+  assert_string_equal(d.msg, "invalid TSTInfo: mismatched message");
+  assert_int_equal(nv_x509_tst_lower_us(&t), (GEN_TIME - 1) * 1000000);
+  assert_int_equal(nv_x509_tst_upper_us(&t), (GEN_TIME + 1) * 1000000);
+  nv_x509_tst_free(&t);
+  free(b.data);
+}
+
+static void test_limits_and_garbage(void **state)
+{
+  (void)state;
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(NULL, 0, &t, &d), NV_E_TIMESTAMP_MISSING);
+  size_t big_len = NV_X509_TST_MAX_BYTES + 1;
+  uint8_t *big = calloc(1, big_len);
+  assert_non_null(big);
+  big[0] = 0x30;
+  assert_int_equal(nv_x509_tst_parse(big, big_len, &t, &d), NV_E_LIMIT);
+  free(big);
+  bytes b = slurp(TOKEN);
+  /* every truncation fails, none crashes */
+  for (size_t n = 1; n < b.len; n += 97)
+    assert_int_not_equal(nv_x509_tst_parse(b.data, n, &t, &d), NV_OK);
+  /* trailing bytes are refused */
+  uint8_t *longer = malloc(b.len + 1);
+  assert_non_null(longer);
+  memcpy(longer, b.data, b.len);
+  longer[b.len] = 0;
+  assert_int_equal(nv_x509_tst_parse(longer, b.len + 1, &t, &d), NV_E_TIMESTAMP_PARSE);
+  /* one flipped bit in the TSTInfo breaks the message digest */
+  memcpy(longer, b.data, b.len);
+  size_t at = 0;
+  for (size_t i = 0; i + 8 < b.len; i++)
+    if (memcmp(b.data + i, "20210917", 8) == 0) {
+      at = i;
+      break;
+    }
+  assert_true(at > 0);
+  longer[at + 7] ^= 0x01;
+  assert_int_equal(nv_x509_tst_parse(longer, b.len, &t, &d), NV_E_TIMESTAMP_SIGNED_ATTRS);
+  free(longer);
+  free(b.data);
+}
+
+static void test_chain(void **state)
+{
+  (void)state;
+  bytes b = slurp(TOKEN);
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  nv_x509_list r3, other, chain;
+  load_roots(R3_ROOT, &r3);
+  load_roots(OTHER_ROOT, &other);
+  assert_int_equal(nv_x509_tst_verify_chain(&t, NULL, 0, T_2022, &chain, &d),
+                   NV_E_TSA_NO_TRUSTED_CERTS);
+  assert_string_equal(d.msg, "no trusted TSA certificate found in trust store");
+  assert_int_equal(nv_x509_tst_verify_chain(&t, r3.items, r3.count, T_2022, &chain, &d), NV_OK);
+  assert_int_equal(chain.count, 4); /* leaf, TS CA, R6 cross, R3 */
+  nv_x509_list_free(&chain);
+  assert_int_equal(nv_x509_tst_verify_chain(&t, r3.items, r3.count, GEN_TIME, &chain, &d),
+                   NV_OK);
+  nv_x509_list_free(&chain);
+  assert_int_equal(nv_x509_tst_verify_chain(&t, other.items, other.count, T_2022, &chain, &d),
+                   NV_E_TSA_CHAIN_UNTRUSTED);
+  /* after R3 and the cross-certificate expired */
+  assert_int_equal(nv_x509_tst_verify_chain(&t, r3.items, r3.count, T_2030, &chain, &d),
+                   NV_E_TSA_CHAIN_INVALID);
+  nv_x509_list_free(&r3);
+  nv_x509_list_free(&other);
+  nv_x509_tst_free(&t);
+  free(b.data);
+}
+
+/* The TSA leaf is valid 2021-05-27T09:55:23Z .. 2032-06-28T09:55:22Z:
+ * the window must lie inside, bounds included. */
+static void test_window(void **state)
+{
+  (void)state;
+  bytes b = slurp(TOKEN);
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  X509 *leaf = t.certs.items[0];
+  const int64_t nb = INT64_C(1622109323), na = INT64_C(1972029322);
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d), NV_OK);
+  t.gen_time = nb + 1; /* lower bound == notBefore */
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d), NV_OK);
+  t.gen_time_us = -1; /* one microsecond earlier */
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d),
+                   NV_E_TIMESTAMP_BEFORE_CERT_VALIDITY);
+  t.gen_time = na - 1; /* upper bound == notAfter */
+  t.gen_time_us = 0;
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d), NV_OK);
+  t.gen_time_us = 1;
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d),
+                   NV_E_TIMESTAMP_AFTER_CERT_VALIDITY);
+  t.gen_time = na;
+  t.gen_time_us = 0;
+  t.accuracy_us = 0; /* zero accuracy: genTime itself */
+  assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d), NV_OK);
+  nv_x509_tst_free(&t);
+  free(b.data);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_limits_and_garbage),
+      cmocka_unit_test(test_chain),
+      cmocka_unit_test(test_window),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
