@@ -7,6 +7,7 @@
 #ifndef NOTARYC_NV_REVOCATION_H
 #define NOTARYC_NV_REVOCATION_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <notaryc/nv_common.h>
 #include <notaryc/nv_context.h>
@@ -22,6 +23,12 @@ NV_API nv_status nv_revocation_set_timeouts(nv_ctx *ctx, uint32_t ocsp_ms, uint3
  * responder or a CRL distribution point then has an unknown status (the
  * policy's revocation action decides). 0: online (the default). */
 NV_API nv_status nv_revocation_set_offline(nv_ctx *ctx, int32_t enable);
+
+/* Keep a DER CRL in the context for the revocation check (before any
+ * download, and offline). It is used for the certificates of its issuer
+ * while it validates (issuer signature, thisUpdate <= now <= nextUpdate).
+ * `der` is copied. */
+NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size_t len);
 
 NV_END_DECLS
 

@@ -135,23 +135,177 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
   return nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "no OCSP responder answered: ");
 }
 
-/* A validated CRL from the first of `urls` that gives one. */
+/* ---- the CRL cache ---- */
+
+typedef struct crl_entry {
+  char *url; /* NULL: preloaded */
+  uint8_t *der;
+  size_t len;
+  int64_t next_update;
+} crl_entry;
+
+struct nv_vfy_crl_cache {
+  pthread_mutex_t mu;
+  crl_entry e[NV_VFY_CRL_CACHE_MAX]; /* oldest first */
+  size_t n;
+  size_t bytes;
+};
+
+nv_status nv_vfy_crl_cache_new(nv_vfy_crl_cache **out)
+{
+  *out = calloc(1, sizeof(**out));
+  if (*out == NULL)
+    return NV_E_NOMEM;
+  if (pthread_mutex_init(&(*out)->mu, NULL) != 0) {
+    free(*out);
+    *out = NULL;
+    return NV_E_NOMEM;
+  }
+  return NV_OK;
+}
+
+static void entry_free(crl_entry *e)
+{
+  free(e->url);
+  free(e->der);
+  memset(e, 0, sizeof(*e));
+}
+
+void nv_vfy_crl_cache_free(nv_vfy_crl_cache *c)
+{
+  if (c == NULL)
+    return;
+  for (size_t i = 0; i < c->n; i++)
+    entry_free(&c->e[i]);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+static void drop(nv_vfy_crl_cache *c, size_t i)
+{
+  c->bytes -= c->e[i].len;
+  entry_free(&c->e[i]);
+  memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof(c->e[0]));
+  c->n--;
+  memset(&c->e[c->n], 0, sizeof(c->e[0]));
+}
+
+nv_status nv_vfy_crl_cache_put(nv_vfy_crl_cache *c, const char *url, const uint8_t *der,
+                               size_t len, int64_t next_update, nv_diag *d)
+{
+  if (len > NV_VFY_CRL_CACHE_BYTES)
+    return nv_diag_set(d, NV_E_LIMIT, "a CRL of %zu bytes does not fit the CRL cache", len);
+  crl_entry e = {.len = len, .next_update = next_update};
+  e.der = malloc(len ? len : 1);
+  e.url = url != NULL ? strdup(url) : NULL;
+  if (e.der == NULL || (url != NULL && e.url == NULL)) {
+    entry_free(&e);
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  }
+  memcpy(e.der, der, len);
+  pthread_mutex_lock(&c->mu);
+  /* the same URL (or the same preloaded bytes) replaces its entry */
+  for (size_t i = 0; i < c->n; i++)
+    if ((url != NULL && c->e[i].url != NULL && strcmp(c->e[i].url, url) == 0) ||
+        (url == NULL && c->e[i].url == NULL && c->e[i].len == len &&
+         memcmp(c->e[i].der, der, len) == 0)) {
+      drop(c, i);
+      break;
+    }
+  /* make room: the oldest download first */
+  for (size_t i = 0; i < c->n && (c->n == NV_VFY_CRL_CACHE_MAX ||
+                                  c->bytes + len > NV_VFY_CRL_CACHE_BYTES);)
+    if (c->e[i].url != NULL)
+      drop(c, i);
+    else
+      i++;
+  nv_status rc = NV_OK;
+  if (c->n == NV_VFY_CRL_CACHE_MAX || c->bytes + len > NV_VFY_CRL_CACHE_BYTES) {
+    entry_free(&e);
+    rc = nv_diag_set(d, NV_E_LIMIT, "the CRL cache is full of preloaded CRLs");
+  } else {
+    c->e[c->n++] = e;
+    c->bytes += len;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return rc;
+}
+
+/* A copy of the DER of the entry for `url` (preloaded: the `index`-th
+ * preloaded entry) that is fresh at `now`; false when there is none. */
+static bool cache_get(nv_vfy_crl_cache *c, const char *url, size_t index, int64_t now,
+                      nv_buf *out)
+{
+  if (c == NULL)
+    return false;
+  bool found = false;
+  pthread_mutex_lock(&c->mu);
+  size_t seen = 0;
+  for (size_t i = 0; i < c->n && !found; i++) {
+    const crl_entry *e = &c->e[i];
+    if (url != NULL ? (e->url == NULL || strcmp(e->url, url) != 0) : e->url != NULL)
+      continue;
+    if (url == NULL && seen++ != index)
+      continue;
+    if (now > e->next_update && url != NULL)
+      break; /* stale: fetch again */
+    found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+    if (url == NULL && !found)
+      break;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+/* Parse and validate DER; NV_OK with *out set. */
+static nv_status use_crl(rev_job *j, const nv_buf *der, bool delta, nv_x509_crl **out,
+                         nv_diag *d)
+{
+  nv_status rc = nv_x509_crl_parse(der->data, der->len, out, d);
+  if (rc == NV_OK && (rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK) {
+    nv_x509_crl_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+/* A validated CRL: a preloaded one of the issuer, else from the first of
+ * `urls` that gives one (from the cache while fresh, else downloaded and
+ * then cached). */
 static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x509_crl **out,
                          nv_diag *d)
 {
   *out = NULL;
-  nv_status rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "no CRL URL");
+  nv_vfy_crl_cache *cache = j->s->cache;
+  nv_status rc;
+  for (size_t k = 0;; k++) {
+    nv_buf der;
+    nv_buf_init(&der, NV_LIMIT_CRL_BYTES);
+    bool have = cache_get(cache, NULL, k, j->now, &der);
+    rc = have ? use_crl(j, &der, delta, out, NULL) : NV_E_REVOCATION_UNKNOWN;
+    nv_buf_free(&der);
+    if (!have || rc == NV_OK)
+      break;
+  }
+  if (rc == NV_OK)
+    return NV_OK;
+  rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "no CRL URL");
   for (size_t i = 0; i < urls->count; i++) {
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
-    rc = fetch(j, "GET", urls->items[i], NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s), &body, d);
+    bool cached = cache_get(cache, urls->items[i], 0, j->now, &body);
+    rc = cached ? NV_OK
+                : fetch(j, "GET", urls->items[i], NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s),
+                        &body, d);
     if (rc == NV_OK)
-      rc = nv_x509_crl_parse(body.data, body.len, out, d);
-    nv_buf_free(&body);
-    if (rc == NV_OK && (rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK) {
-      nv_x509_crl_free(*out);
-      *out = NULL;
+      rc = use_crl(j, &body, delta, out, d);
+    if (rc == NV_OK && !cached && cache != NULL) {
+      nv_x509_crl_info info;
+      nv_x509_crl_get_info(*out, &info);
+      (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len, info.next_update,
+                                 NULL);
     }
+    nv_buf_free(&body);
     if (rc == NV_OK || rc == NV_E_NOMEM)
       return rc;
     nv_diag_wrap(d, NV_OK, "CRL %s: ", nv_quote(urls->items[i], strlen(urls->items[i])).s);
@@ -360,4 +514,25 @@ NV_API nv_status nv_revocation_set_offline(nv_ctx *ctx, int32_t enable)
                        "nv_revocation_set_offline: enable is %d, not 0 or 1", (int)enable);
   ctx->revocation.offline = enable == 1;
   return NV_OK;
+}
+
+NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size_t len)
+{
+  if (ctx == NULL)
+    return NV_E_INVALID_ARG;
+  nv_diag_clear(&ctx->diag);
+  if (der == NULL)
+    return nv_diag_set(&ctx->diag, NV_E_INVALID_ARG, "nv_revocation_preload_crl: no CRL bytes");
+  nv_x509_crl *crl = NULL;
+  nv_status rc = nv_x509_crl_parse(der, len, &crl, &ctx->diag);
+  if (rc != NV_OK)
+    return nv_diag_wrap(&ctx->diag, NV_OK, "nv_revocation_preload_crl: ");
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(crl, &info);
+  nv_x509_crl_free(crl);
+  if (!info.has_next_update)
+    return nv_diag_set(&ctx->diag, NV_E_REVOCATION_CHECK_ERROR,
+                       "nv_revocation_preload_crl: the CRL has no nextUpdate");
+  return nv_vfy_crl_cache_put(ctx->revocation.cache, NULL, der, len, info.next_update,
+                              &ctx->diag);
 }

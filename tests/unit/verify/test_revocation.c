@@ -223,6 +223,66 @@ static void test_chain_no_urls_and_bad_chain(void **state)
   X509_free(leaf);
 }
 
+/* Downloaded CRLs are kept per cache and used until nextUpdate; preloaded
+ * CRLs answer offline. */
+static void test_crl_cache_and_preload(void **state)
+{
+  fx *f = *state;
+  nv_vfy_crl_cache *cache = NULL;
+  assert_int_equal(nv_vfy_crl_cache_new(&cache), NV_OK);
+  server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache = cache};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 3); /* OCSP (500), base, delta */
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 4); /* OCSP only: both CRLs from the cache */
+  /* past nextUpdate the cached CRLs are not used: fetched again, and
+   * expired anyway */
+  nv_x509_crl_info info;
+  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_x509_crl *crl = NULL;
+  assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, NULL), NV_OK);
+  nv_x509_crl_get_info(crl, &info);
+  nv_x509_crl_free(crl);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, info.next_update + 1, 0, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  assert_int_equal(sv.calls, 7); /* OCSP, base (expired), the second point (404) */
+  nv_vfy_crl_cache_free(cache);
+
+  /* offline with preloaded base and delta: no request */
+  assert_int_equal(nv_vfy_crl_cache_new(&cache), NV_OK);
+  server off = {0};
+  nv_vfy_rev_settings o = {.fetch_cb = serve, .fetch_user = &off, .cache = cache,
+                           .offline = true};
+  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, b.data, b.len, info.next_update, NULL),
+                   NV_OK);
+  /* the base names a delta that is not there */
+  assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  nv_buf db = load_bytes(DATA("delta.crl"));
+  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
+                   NV_OK);
+  assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d), NV_OK);
+  X509 *revoked = load_cert(DATA("revoked.crt"));
+  chain[0] = revoked;
+  assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d),
+                   NV_E_CERT_REVOKED);
+  assert_int_equal(off.calls, 0);
+  /* the same bytes again replace their entry */
+  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
+                   NV_OK);
+  X509_free(revoked);
+  nv_buf_free(&db);
+  nv_buf_free(&b);
+  nv_vfy_crl_cache_free(cache);
+  X509_free(leaf);
+}
+
 /* The TSA-chain form maps the codes (and checks at the current time: the
  * offline switch keeps it off the network). */
 static void test_tsa_chain_codes(void **state)
@@ -258,6 +318,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_chain_unknown, setup, teardown),
     cmocka_unit_test_setup_teardown(test_chain_no_urls_and_bad_chain, setup, teardown),
     cmocka_unit_test_setup_teardown(test_tsa_chain_codes, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_crl_cache_and_preload, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1729,6 +1729,12 @@ static void test_envelope_revocation_fails_closed(void **state)
   assert_status(nv_revocation_set_timeouts(f->ctx, 60001, 0), NV_E_INVALID_ARG);
   assert_status(nv_revocation_set_timeouts(NULL, 0, 0), NV_E_INVALID_ARG);
   assert_status(nv_revocation_set_offline(NULL, 0), NV_E_INVALID_ARG);
+  static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+  assert_status(nv_revocation_preload_crl(f->ctx, junk, sizeof(junk)),
+                NV_E_REVOCATION_CHECK_ERROR);
+  assert_contains(nv_ctx_last_error(f->ctx), "nv_revocation_preload_crl: ");
+  assert_status(nv_revocation_preload_crl(f->ctx, NULL, 0), NV_E_INVALID_ARG);
+  assert_status(nv_revocation_preload_crl(NULL, junk, sizeof(junk)), NV_E_INVALID_ARG);
 }
 
 /* ------------------------------------------------------------------ */
