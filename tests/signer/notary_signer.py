@@ -4,7 +4,8 @@
 Uses Debian's python3-cryptography only (run with /usr/bin/python3), and
 python3-cbor2 for COSE envelopes; none of libnotaryc's code. Every call
 makes new keys: certificates and signatures differ between runs, but keep
-the properties asked for. Private keys are never written.
+the properties asked for. Private keys are never written (a TSA key only
+briefly, mode 0600, for `openssl ts -reply`; see timestamp_token).
 
 As a module (tests put this folder on sys.path):
 
@@ -16,6 +17,11 @@ As a module (tests put this folder on sys.path):
     envelope = ns.sign_jws(leaf, [leaf.cert, root.cert], target,
                            "2026-01-01T00:00:00Z")
 
+    # an RFC 3161 timestamp from OpenSSL's TSA over the signature bytes:
+    tsa_root = ns.make_root("C=US, O=Example, CN=Example TSA Root")
+    tsa = ns.make_tsa_leaf(tsa_root, "C=US, O=Example, CN=Example TSA")
+    envelope = ns.sign_jws(leaf, [leaf.cert, root.cert], target, timestamper=lambda sig:
+                           ns.timestamp_token(tsa, [tsa.cert, tsa_root.cert], sig, workdir))
 As a command (one fresh chain, one envelope):
 
     /usr/bin/python3 notary_signer.py [options] OUT_DIR
@@ -81,6 +87,7 @@ H_SCHEME = "io.cncf.notary.signingScheme"
 H_SIGNING_TIME = "io.cncf.notary.signingTime"
 H_EXPIRY = "io.cncf.notary.expiry"
 H_AGENT = "io.cncf.notary.signingAgent"
+H_TIMESTAMP = "io.cncf.notary.timestampSignature"
 NOT_BEFORE = "2025-01-01T00:00:00Z"
 NOT_AFTER = "2045-01-01T00:00:00Z"
 SIGNING_TIME = "2026-01-01T00:00:00Z"
@@ -222,6 +229,73 @@ def make_leaf(issuer, subject, key_type="rsa3072", not_before=NOT_BEFORE, not_af
     return Issued(key, cert)
 
 
+def make_tsa_leaf(issuer, subject, key_type="rsa3072", not_before=NOT_BEFORE,
+                  not_after=NOT_AFTER, eku_critical=True):
+    """A TSA certificate (section 9.3): EKU exactly timeStamping, critical
+    unless asked otherwise; keyUsage digitalSignature."""
+    key = generate_key(key_type)
+    cert = _certificate(parse_name(subject), key, issuer, not_before, not_after, [
+        (x509.BasicConstraints(ca=False, path_length=None), False),
+        (_key_usage(digital_signature=True), True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), eku_critical)])
+    return Issued(key, cert)
+
+
+TSA_CONFIG = """[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = {serial}
+crypto_device = builtin
+signer_digest = sha256
+default_policy = 1.3.6.1.4.1.99999.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = no
+tsa_name = no
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+def timestamp_token(tsa, chain, data, workdir, hash_name="sha256", openssl="openssl"):
+    """An RFC 3161 TimeStampToken over `data` (for Notary: the envelope's
+    raw signature bytes) made by OpenSSL's TSA (`openssl ts -query`, then
+    `openssl ts -reply -token_out`), signed by `tsa` (an Issued from
+    make_tsa_leaf) with the certificates `chain` (TSA leaf first) in the
+    token; genTime is the current time. The TSA key is written to workdir
+    (mode 0600) for openssl and removed afterwards."""
+    import subprocess
+    import tempfile
+    os.makedirs(workdir, exist_ok=True)
+    d = tempfile.mkdtemp(prefix="tsa-", dir=workdir)
+    paths = {n: os.path.join(d, n) for n in
+             ("data", "query.tsq", "tsa.crt", "tsa.key", "chain.pem", "serial", "tsa.cnf",
+              "token.der")}
+    write_file(paths["data"], data)
+    write_file(paths["tsa.crt"], pem(tsa.cert))
+    write_file(paths["chain.pem"], pem(*chain))
+    write_file(paths["serial"], b"01\n")
+    write_file(paths["tsa.cnf"], TSA_CONFIG.format(serial=paths["serial"]).encode("ascii"))
+    fd = os.open(paths["tsa.key"], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(tsa.key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    try:
+        subprocess.run([openssl, "ts", "-query", "-data", paths["data"], "-" + hash_name,
+                        "-cert", "-no_nonce", "-out", paths["query.tsq"]],
+                       check=True, capture_output=True, timeout=60)
+        subprocess.run([openssl, "ts", "-reply", "-config", paths["tsa.cnf"],
+                        "-queryfile", paths["query.tsq"], "-signer", paths["tsa.crt"],
+                        "-inkey", paths["tsa.key"], "-chain", paths["chain.pem"],
+                        "-token_out", "-out", paths["token.der"]],
+                       check=True, capture_output=True, timeout=60)
+        with open(paths["token.der"], "rb") as f:
+            return f.read()
+    finally:
+        os.remove(paths["tsa.key"])
+
+
 def blob_descriptor(data, algorithm, media_type="application/octet-stream", annotations=None):
     """A blob's descriptor: its digest uses the signature algorithm's hash
     (section 3.2)."""
@@ -253,9 +327,11 @@ def _ders(chain):
 
 
 def sign_jws(leaf, chain, target, signing_time=SIGNING_TIME, expiry=None,
-             signing_agent="notary_signer.py"):
+             signing_agent="notary_signer.py", timestamper=None):
     """A flattened JWS JSON envelope (section 5) as compact JSON bytes.
-    leaf: the signer's Issued; chain: certificates, leaf first, root last."""
+    leaf: the signer's Issued; chain: certificates, leaf first, root last.
+    timestamper: called with the raw signature bytes, returns the RFC 3161
+    token to embed (io.cncf.notary.timestampSignature, standard base64)."""
     crit = [H_SCHEME]
     header = {"alg": key_algorithm(leaf.key).jws, "cty": CTY, H_SCHEME: SCHEME,
               H_SIGNING_TIME: signing_time}
@@ -268,14 +344,19 @@ def sign_jws(leaf, chain, target, signing_time=SIGNING_TIME, expiry=None,
     unprotected = {"x5c": [base64.b64encode(d).decode("ascii") for d in _ders(chain)]}
     if signing_agent:
         unprotected[H_AGENT] = signing_agent
+    signature = _sign(leaf.key, (protected + "." + payload).encode("ascii"))
+    if timestamper is not None:
+        unprotected[H_TIMESTAMP] = base64.b64encode(timestamper(signature)).decode("ascii")
     envelope = {"payload": payload, "protected": protected, "header": unprotected,
-                "signature": b64url(_sign(leaf.key, (protected + "." + payload).encode("ascii")))}
+                "signature": b64url(signature)}
     return json.dumps(envelope, separators=(",", ":")).encode("utf-8")
 
 
 def sign_cose(leaf, chain, target, signing_time=SIGNING_TIME, expiry=None,
-              signing_agent="notary_signer.py"):
-    """A COSE_Sign1_Tagged envelope (section 6); needs python3-cbor2."""
+              signing_agent="notary_signer.py", timestamper=None):
+    """A COSE_Sign1_Tagged envelope (section 6); needs python3-cbor2.
+    timestamper: as for sign_jws (the token goes in the unprotected header
+    as a bstr)."""
     import cbor2
 
     def epoch(text):
@@ -293,8 +374,10 @@ def sign_cose(leaf, chain, target, signing_time=SIGNING_TIME, expiry=None,
     unprotected = {33: _ders(chain)}
     if signing_agent:
         unprotected[H_AGENT] = signing_agent
-    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload,
-                                          _sign(leaf.key, to_be_signed)]))
+    signature = _sign(leaf.key, to_be_signed)
+    if timestamper is not None:
+        unprotected[H_TIMESTAMP] = timestamper(signature)
+    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, signature]))
 
 
 def pem(*certs):
