@@ -30,6 +30,11 @@ NV_API nv_status nv_revocation_set_offline(nv_ctx *ctx, int32_t enable);
  * `der` is copied. */
 NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size_t len);
 
+/* Keep downloaded CRLs in the existing directory `dir` too (NULL: no
+ * longer): written atomically inside it, checked when read, used until
+ * their nextUpdate, also offline. */
+NV_API nv_status nv_revocation_set_cache_dir(nv_ctx *ctx, const char *dir);
+
 NV_END_DECLS
 
 #endif /* NOTARYC_NV_REVOCATION_H */

@@ -31,6 +31,7 @@ NV_API void nv_ctx_free(nv_ctx *ctx)
   nv_x509_cache_free(ctx->cache);
   nv_reg_client_free(ctx->registry);
   nv_vfy_crl_cache_free(ctx->revocation.cache);
+  free(ctx->revocation.cache_dir);
   free(ctx);
 }
 

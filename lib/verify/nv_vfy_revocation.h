@@ -47,6 +47,10 @@ typedef struct nv_vfy_rev_settings {
   const char *proxy;   /* NULL: environment, "": none */
   bool offline; /* no request: only cached and preloaded CRLs answer, else unknown */
   nv_vfy_crl_cache *cache; /* NULL: none */
+  /* a directory for downloaded CRLs (file "crl-<sha256 of the URL>"),
+   * written atomically inside it, validated when read, used until the
+   * CRL's nextUpdate; NULL: none */
+  char *cache_dir;
 } nv_vfy_rev_settings;
 
 typedef struct nv_vfy_rev_outcome {

@@ -6,13 +6,17 @@
 
 #include <notaryc/nv_revocation.h>
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/nv_buf.h"
+#include "base/nv_digest.h"
 #include "base/nv_limits.h"
 #include "registry/nv_reg_http.h"
 #include "verify/nv_vfy_context.h"
@@ -257,6 +261,77 @@ static bool cache_get(nv_vfy_crl_cache *c, const char *url, size_t index, int64_
   return found;
 }
 
+/* ---- the on-disk cache ---- */
+
+/* dir + "/crl-" + hex(sha256(url)); false if it does not fit. */
+static bool disk_path(const char *dir, const char *url, char *buf, size_t size)
+{
+  nv_digest dg;
+  if (nv_digest_compute(NV_DIGEST_SHA256, url, strlen(url), &dg, NULL) != NV_OK)
+    return false;
+  int n = snprintf(buf, size, "%s/crl-", dir);
+  if (n < 0 || (size_t)n + 65 > size)
+    return false;
+  for (size_t i = 0; i < 32; i++)
+    snprintf(buf + n + 2 * i, 3, "%02x", dg.bytes[i]);
+  return true;
+}
+
+/* The file's bytes (at most NV_LIMIT_CRL_BYTES) into `out`. */
+static bool disk_read(const char *dir, const char *url, nv_buf *out)
+{
+  char path[4096];
+  if (dir == NULL || !disk_path(dir, url, path, sizeof(path)))
+    return false;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return false;
+  struct stat st;
+  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+            (uint64_t)st.st_size <= NV_LIMIT_CRL_BYTES &&
+            nv_buf_reserve(out, (size_t)st.st_size, NULL) == NV_OK;
+  while (ok && out->len < (size_t)st.st_size) {
+    uint8_t tmp[65536];
+    ssize_t got = read(fd, tmp, sizeof(tmp));
+    ok = got > 0 && nv_buf_append(out, tmp, (size_t)got, NULL) == NV_OK;
+  }
+  close(fd);
+  if (!ok)
+    nv_buf_reset(out);
+  return ok;
+}
+
+/* Write the CRL into the directory: a temporary file in the same
+ * directory, then rename (atomic on one file system). Failures are only
+ * logged: the cache is an optimisation. */
+static void disk_write(const char *dir, const char *url, const nv_buf *der, const nv_diag *d)
+{
+  char path[4096], tmp[4096 + 16];
+  if (dir == NULL || !disk_path(dir, url, path, sizeof(path)))
+    return;
+  snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    nv_log(d, NV_LOG_WARN, "revocation", "CRL cache: cannot create a file in %s",
+           nv_quote(dir, strlen(dir)).s);
+    return;
+  }
+  size_t done = 0;
+  while (done < der->len) {
+    ssize_t n = write(fd, der->data + done, der->len - done);
+    if (n <= 0)
+      break;
+    done += (size_t)n;
+  }
+  bool ok = done == der->len && fsync(fd) == 0;
+  ok = close(fd) == 0 && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    unlink(tmp);
+    nv_log(d, NV_LOG_WARN, "revocation", "CRL cache: cannot write into %s",
+           nv_quote(dir, strlen(dir)).s);
+  }
+}
+
 /* Parse and validate DER; NV_OK with *out set. */
 static nv_status use_crl(rev_job *j, const nv_buf *der, bool delta, nv_x509_crl **out,
                          nv_diag *d)
@@ -294,16 +369,31 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x5
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
     bool cached = cache_get(cache, urls->items[i], 0, j->now, &body);
+    /* from the directory: used only if it validates now (nextUpdate) */
+    if (!cached && disk_read(j->s->cache_dir, urls->items[i], &body)) {
+      if (use_crl(j, &body, delta, out, NULL) == NV_OK) {
+        nv_x509_crl_info info;
+        nv_x509_crl_get_info(*out, &info);
+        if (cache != NULL)
+          (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len,
+                                     info.next_update, NULL);
+        nv_buf_free(&body);
+        return NV_OK;
+      }
+      nv_buf_reset(&body); /* stale or damaged: download it again */
+    }
     rc = cached ? NV_OK
                 : fetch(j, "GET", urls->items[i], NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s),
                         &body, d);
     if (rc == NV_OK)
       rc = use_crl(j, &body, delta, out, d);
-    if (rc == NV_OK && !cached && cache != NULL) {
+    if (rc == NV_OK && !cached) {
       nv_x509_crl_info info;
       nv_x509_crl_get_info(*out, &info);
-      (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len, info.next_update,
-                                 NULL);
+      if (cache != NULL)
+        (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len,
+                                   info.next_update, NULL);
+      disk_write(j->s->cache_dir, urls->items[i], &body, &j->d);
     }
     nv_buf_free(&body);
     if (rc == NV_OK || rc == NV_E_NOMEM)
@@ -535,4 +625,27 @@ NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size
                        "nv_revocation_preload_crl: the CRL has no nextUpdate");
   return nv_vfy_crl_cache_put(ctx->revocation.cache, NULL, der, len, info.next_update,
                               &ctx->diag);
+}
+
+NV_API nv_status nv_revocation_set_cache_dir(nv_ctx *ctx, const char *dir)
+{
+  if (ctx == NULL)
+    return NV_E_INVALID_ARG;
+  nv_diag_clear(&ctx->diag);
+  char *copy = NULL;
+  if (dir != NULL) {
+    struct stat st;
+    if (dir[0] == '\0' || strlen(dir) > 3000)
+      return nv_diag_set(&ctx->diag, NV_E_INVALID_ARG,
+                         "nv_revocation_set_cache_dir: the directory name is empty or too long");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+      return nv_diag_set(&ctx->diag, NV_E_INVALID_ARG,
+                         "nv_revocation_set_cache_dir: %s is not a directory",
+                         nv_quote(dir, strlen(dir)).s);
+    if ((copy = strdup(dir)) == NULL)
+      return nv_diag_set(&ctx->diag, NV_E_NOMEM, "out of memory");
+  }
+  free(ctx->revocation.cache_dir);
+  ctx->revocation.cache_dir = copy;
+  return NV_OK;
 }

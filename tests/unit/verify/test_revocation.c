@@ -4,7 +4,8 @@
  * tests/unit/x509/data/revocation (made by gen.sh there): OCSP first, CRL
  * fallback (500, time-out, "unknown"), delta CRLs, hold and removeFromCRL,
  * distribution points in order, unusable sources, offline mode,
- * certificates without URLs (a warning), a chain that does not chain.
+ * certificates without URLs (a warning), a chain that does not chain;
+ * the CRL cache in memory and in a directory, preloaded CRLs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <notaryc/nv_context.h>
+#include <notaryc/nv_global.h>
 #include <notaryc/nv_registry.h>
+#include <notaryc/nv_revocation.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -21,6 +27,7 @@
 
 #include "base/nv_buf.h"
 #include "base/nv_limits.h"
+#include "verify/nv_vfy_context.h"
 #include "verify/nv_vfy_revocation.h"
 #include "x509/nv_x509_revocation.h"
 
@@ -283,6 +290,80 @@ static void test_crl_cache_and_preload(void **state)
   X509_free(leaf);
 }
 
+/* The on-disk cache: a second context reads the CRLs the first wrote,
+ * offline; a damaged file is not used. */
+static void test_crl_cache_dir(void **state)
+{
+  fx *f = *state;
+  char dir[] = "/tmp/nv-crl-cache-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  nv_ctx *ctx = NULL;
+  assert_int_equal(nv_ctx_new(&ctx), NV_OK);
+  assert_int_equal(nv_revocation_set_cache_dir(ctx, dir), NV_OK);
+  assert_int_equal(nv_revocation_set_cache_dir(ctx, "/nonexistent/dir"), NV_E_INVALID_ARG);
+  assert_non_null(ctx->revocation.cache_dir); /* the previous one stays */
+  server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  ctx->revocation.fetch_cb = serve;
+  ctx->revocation.fetch_user = &sv;
+  X509 *leaf = load_cert(DATA("revoked.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, f->now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 3);
+  nv_ctx_free(ctx);
+  /* a new context, offline, same directory */
+  assert_int_equal(nv_ctx_new(&ctx), NV_OK);
+  assert_int_equal(nv_revocation_set_cache_dir(ctx, dir), NV_OK);
+  assert_int_equal(nv_revocation_set_offline(ctx, 1), NV_OK);
+  ctx->revocation.fetch_cb = serve;
+  ctx->revocation.fetch_user = &sv;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, f->now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 3);
+  /* damage every file: not used, so unknown offline */
+  nv_ctx_free(ctx);
+  DIR *dh = opendir(dir);
+  struct dirent *de;
+  int files = 0;
+  while ((de = readdir(dh)) != NULL) {
+    if (strncmp(de->d_name, "crl-", 4) != 0)
+      continue;
+    assert_null(strstr(de->d_name, "tmp")); /* no temporary left behind */
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+    FILE *fh = fopen(path, "r+b");
+    assert_non_null(fh);
+    fseek(fh, 40, SEEK_SET);
+    fputc(0x55, fh);
+    fclose(fh);
+    files++;
+  }
+  closedir(dh);
+  assert_int_equal(files, 2);
+  assert_int_equal(nv_ctx_new(&ctx), NV_OK);
+  assert_int_equal(nv_revocation_set_cache_dir(ctx, dir), NV_OK);
+  assert_int_equal(nv_revocation_set_offline(ctx, 1), NV_OK);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, f->now, 0, &out, &d),
+    NV_E_REVOCATION_UNKNOWN);
+  nv_ctx_free(ctx);
+  X509_free(leaf);
+  dh = opendir(dir);
+  while ((de = readdir(dh)) != NULL) {
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+    if (de->d_name[0] != '.')
+      unlink(path);
+  }
+  closedir(dh);
+  rmdir(dir);
+}
+
 /* The TSA-chain form maps the codes (and checks at the current time: the
  * offline switch keeps it off the network). */
 static void test_tsa_chain_codes(void **state)
@@ -319,6 +400,11 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_chain_no_urls_and_bad_chain, setup, teardown),
     cmocka_unit_test_setup_teardown(test_tsa_chain_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_and_preload, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_crl_cache_dir, setup, teardown),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  if (nv_global_init(NV_INIT_DEFAULT) != NV_OK)
+    return 1;
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  nv_global_cleanup();
+  return rc;
 }
