@@ -77,6 +77,52 @@ static void test_parse(void **state)
   free(b.data);
 }
 
+/* Header length of the DER TLV at p (short or long form). */
+static size_t tlv_header(const uint8_t *p, size_t *content_len)
+{
+  if (p[1] < 0x80) {
+    *content_len = p[1];
+    return 2;
+  }
+  size_t n = p[1] & 0x7f, len = 0;
+  for (size_t i = 0; i < n; i++)
+    len = (len << 8) | p[2 + i];
+  *content_len = len;
+  return 2 + n;
+}
+
+/* The same token as BER: ContentInfo, its [0] and the SignedData with
+ * indefinite lengths (notary-spec.md 10.1: BER is allowed). */
+static void test_ber(void **state)
+{
+  (void)state;
+  bytes b = slurp(TOKEN);
+  size_t l0, l1, l2, l3;
+  size_t h0 = tlv_header(b.data, &l0);
+  size_t h1 = tlv_header(b.data + h0, &l1); /* contentType OID */
+  const uint8_t *expl = b.data + h0 + h1 + l1;
+  size_t h2 = tlv_header(expl, &l2);
+  const uint8_t *sd = expl + h2;
+  size_t h3 = tlv_header(sd, &l3);
+  uint8_t *ber = malloc(b.len + 16);
+  assert_non_null(ber);
+  size_t n = 0;
+  ber[n++] = 0x30, ber[n++] = 0x80;
+  memcpy(ber + n, b.data + h0, h1 + l1), n += h1 + l1;
+  ber[n++] = 0xa0, ber[n++] = 0x80, ber[n++] = 0x30, ber[n++] = 0x80;
+  memcpy(ber + n, sd + h3, l3), n += l3;
+  memset(ber + n, 0, 6), n += 6;
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(ber, n, &t, &d), NV_OK);
+  assert_int_equal(t.gen_time, GEN_TIME);
+  assert_int_equal(t.certs.count, 4);
+  nv_x509_tst_free(&t);
+  free(ber);
+  free(b.data);
+}
+
 static void test_limits_and_garbage(void **state)
 {
   (void)state;
@@ -182,6 +228,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_ber),
       cmocka_unit_test(test_limits_and_garbage),
       cmocka_unit_test(test_chain),
       cmocka_unit_test(test_window),
