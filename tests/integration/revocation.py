@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""Integration group `revocation`: OCSP and CRLs from a real HTTP server.
+
+A small HTTP server (a thread of this script, 127.0.0.1, a free port)
+answers OCSP requests (GET and POST) and serves CRLs; both are made with
+python3-cryptography's OCSP and CRL builders, signed by the test root or
+a delegated responder, with no code of libnotaryc. Blob signatures come
+from the independent signer (tests/signer/notary_signer.py) with leaves
+naming the server as their OCSP responder and CRL distribution point;
+`notaryc verify-blob` verifies them under a strict blob policy (revocation
+enforced).
+
+    /usr/bin/python3 tests/integration/revocation.py --notaryc build/tools/notaryc \
+        --source-root .
+
+Cases: OCSP good (issuer-signed, delegated responder), OCSP revoked; OCSP
+failing (HTTP 500, time-out past 2 s, unknown, stale) then CRL good or
+revoked; CRL signed by another key, expired CRL, unreachable server:
+unknown. Exit 77 when python3-cryptography is missing. Ends with
+`GROUP: N passed, N failed, N skipped`.
+"""
+import argparse
+import base64
+import datetime
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+
+def rfc3339(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Failure(Exception):
+    pass
+
+
+class State:
+    """What the server answers; the cases change it."""
+
+    def __init__(self):
+        self.ocsp = lambda serial: None  # bytes, or None for HTTP 500
+        self.ocsp_delay = 0.0
+        self.crl = None  # bytes, or None for 404
+        self.requests = []
+
+
+def serve(state):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self, status, body=b"", ctype="application/octet-stream"):
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def ocsp(self, der):
+            from cryptography.x509 import ocsp
+            if state.ocsp_delay:
+                time.sleep(state.ocsp_delay)
+            try:
+                serial = ocsp.load_der_ocsp_request(der).serial_number
+            except ValueError:
+                return self.answer(400)
+            body = state.ocsp(serial)
+            if body is None:
+                return self.answer(500)
+            self.answer(200, body, "application/ocsp-response")
+
+        def do_GET(self):
+            state.requests.append(("GET", self.path))
+            if self.path.startswith("/ocsp/"):
+                b64 = urllib.parse.unquote(self.path[len("/ocsp/"):])
+                return self.ocsp(base64.b64decode(b64))
+            if self.path == "/root.crl" and state.crl is not None:
+                return self.answer(200, state.crl, "application/pkix-crl")
+            self.answer(404)
+
+        def do_POST(self):
+            state.requests.append(("POST", self.path))
+            n = int(self.headers.get("Content-Length", "0"))
+            self.ocsp(self.rfile.read(n))
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--notaryc", required=True)
+    ap.add_argument("--source-root", required=True)
+    a = ap.parse_args()
+    sys.path.insert(0, os.path.join(a.source_root, "tests", "signer"))
+    try:
+        import notary_signer as ns
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.x509 import ocsp
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+    except ImportError as e:
+        print("SKIP revocation: %s (python3-cryptography)" % e)
+        return 77
+
+    keep = os.environ.get("NV_IT_KEEP") == "1"
+    work = tempfile.mkdtemp(prefix="nv-it-rev-")
+    state = State()
+    srv = serve(state)
+    port = srv.server_address[1]
+    base = "http://127.0.0.1:%d" % port
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    day = datetime.timedelta(days=1)
+    hour = datetime.timedelta(hours=1)
+    nb, na = rfc3339(now - 365 * day), rfc3339(now + 3650 * day)
+
+    root = ns.make_root("C=US, O=notaryc revocation test, CN=root", "ec256", nb, na,
+                        crl_sign=True)
+    other = ns.make_root("C=US, O=notaryc revocation test, CN=root", "ec256", nb, na,
+                         crl_sign=True)  # same name, another key
+    # a delegated OCSP responder: id-kp-OCSPSigning, issued by the root
+    rkey = ns.generate_key("ec256")
+    responder = (x509.CertificateBuilder()
+                 .subject_name(ns.parse_name("C=US, O=notaryc revocation test, CN=responder"))
+                 .issuer_name(root.cert.subject).public_key(rkey.public_key())
+                 .serial_number(x509.random_serial_number())
+                 .not_valid_before(now - day).not_valid_after(now + 30 * day)
+                 .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]),
+                                critical=False)
+                 .sign(root.key, hashes.SHA256()))
+    store = os.path.join(work, "truststore")
+    ns.write_file(os.path.join(store, "x509", "ca", "rev", "root.crt"), ns.pem(root.cert))
+    blob = os.path.join(work, "blob.bin")
+    ns.write_file(blob, b"notaryc revocation integration test\n")
+    with open(blob, "rb") as f:
+        data = f.read()
+    pol = os.path.join(work, "policy.json")
+    with open(pol, "w") as f:
+        json.dump({"version": "1.0", "trustPolicies": [{
+            "name": "rev", "globalPolicy": True,
+            "signatureVerification": {"level": "strict"},
+            "trustStores": ["ca:rev"], "trustedIdentities": ["*"]}]}, f)
+
+    def sign(name):
+        leaf = ns.make_leaf(root, "C=US, O=notaryc revocation test, CN=" + name, "ec256",
+                            nb, na, crl_url=base + "/root.crl", ocsp_url=base + "/ocsp")
+        target = ns.blob_descriptor(data, ns.key_algorithm(leaf.key))
+        path = os.path.join(work, name + ".jws.sig")
+        ns.write_file(path, ns.sign_jws(leaf, [leaf.cert, root.cert], target, rfc3339(now)))
+        return leaf, path
+
+    good, good_sig = sign("good")
+    revoked, revoked_sig = sign("revoked")
+
+    def ocsp_answer(status_of, signer=root, key=None, certs=None, next_update=now + day):
+        def answer(serial):
+            cert = good.cert if serial == good.cert.serial_number else revoked.cert
+            st = status_of(serial)
+            b = ocsp.OCSPResponseBuilder().add_response(
+                cert=cert, issuer=root.cert, algorithm=hashes.SHA1(), cert_status=st,
+                this_update=now - hour, next_update=next_update,
+                revocation_time=now - hour if st == ocsp.OCSPCertStatus.REVOKED else None,
+                revocation_reason=(x509.ReasonFlags.key_compromise
+                                   if st == ocsp.OCSPCertStatus.REVOKED else None))
+            b = b.responder_id(ocsp.OCSPResponderEncoding.HASH,
+                               signer if isinstance(signer, x509.Certificate) else signer.cert)
+            if certs:
+                b = b.certificates(certs)
+            return b.sign(key or root.key, hashes.SHA256()).public_bytes(_der())
+        return answer
+
+    def _der():
+        from cryptography.hazmat.primitives import serialization
+        return serialization.Encoding.DER
+
+    def by_serial(revoked_serials=(), unknown=False):
+        def status(serial):
+            if unknown:
+                return ocsp.OCSPCertStatus.UNKNOWN
+            if serial in revoked_serials:
+                return ocsp.OCSPCertStatus.REVOKED
+            return ocsp.OCSPCertStatus.GOOD
+        return status
+
+    def crl(revoked_serials=(), key=None, next_update=now + day, last_update=now - hour):
+        b = (x509.CertificateRevocationListBuilder().issuer_name(root.cert.subject)
+             .last_update(last_update).next_update(next_update)
+             .add_extension(x509.CRLNumber(1), critical=False))
+        for s in revoked_serials:
+            b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(s)
+                                          .revocation_date(now - hour).build())
+        return b.sign(key or root.key, hashes.SHA256()).public_bytes(_der())
+
+    def verify(sig):
+        p = subprocess.run([a.notaryc, "verify-blob", "--signature", sig, "--trust-policy", pol,
+                            "--trust-store", store, "--at", rfc3339(now + datetime.timedelta(
+                                minutes=1)), "--output", "json", blob],
+                           capture_output=True, timeout=120)
+        out = p.stdout.decode("utf-8", "replace")
+        try:
+            doc = json.loads(out)
+        except ValueError:
+            raise Failure("exit %d, not JSON: %s %s" % (p.returncode, out[:300],
+                                                        p.stderr.decode()[:300]))
+        return p.returncode, doc
+
+    def expect(sig, rc_want, status_want, requests=None):
+        state.requests = []
+        rc, doc = verify(sig)
+        sigs = doc.get("signatures") or [{}]
+        rev = sigs[0].get("checks", {}).get("revocation", {})
+        got = doc.get("status") if status_want == "NV_OK" else sigs[0].get("status")
+        if rc != rc_want or got != status_want:
+            raise Failure("exit %d status %s, want exit %d status %s; revocation check %r" %
+                          (rc, got, rc_want, status_want, rev))
+        if requests is not None and [r[1].split("/")[1] for r in state.requests] != requests:
+            raise Failure("requests %r, want %r" % (state.requests, requests))
+
+    RS = revoked.cert.serial_number
+    cases = []
+
+    def case(name):
+        def deco(fn):
+            cases.append((name, fn))
+            return fn
+        return deco
+
+    @case("OCSP good, signed by the issuer; no CRL asked")
+    def _():
+        state.ocsp, state.crl = ocsp_answer(by_serial((RS,))), None
+        expect(good_sig, 0, "NV_OK", ["ocsp"])
+
+    @case("OCSP revoked")
+    def _():
+        state.ocsp, state.crl = ocsp_answer(by_serial((RS,))), crl()
+        expect(revoked_sig, 1, "NV_E_CERT_REVOKED", ["ocsp"])
+
+    @case("OCSP good from a delegated responder (id-kp-OCSPSigning)")
+    def _():
+        state.ocsp = ocsp_answer(by_serial(), signer=responder, key=rkey, certs=[responder])
+        state.crl = None
+        expect(good_sig, 0, "NV_OK", ["ocsp"])
+
+    @case("OCSP HTTP 500, then the CRL: good and revoked")
+    def _():
+        state.ocsp, state.crl = (lambda s: None), crl((RS,))
+        expect(good_sig, 0, "NV_OK", ["ocsp", "root.crl"])
+        expect(revoked_sig, 1, "NV_E_CERT_REVOKED", ["ocsp", "root.crl"])
+
+    @case("OCSP unknown, then the CRL")
+    def _():
+        state.ocsp, state.crl = ocsp_answer(by_serial(unknown=True)), crl()
+        expect(good_sig, 0, "NV_OK", ["ocsp", "root.crl"])
+
+    @case("stale OCSP answer, CRL missing: unknown")
+    def _():
+        state.ocsp = ocsp_answer(by_serial(), next_update=now - datetime.timedelta(minutes=5))
+        state.crl = None
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN", ["ocsp", "root.crl"])
+
+    @case("CRL signed by another key, expired CRL: unknown")
+    def _():
+        state.ocsp, state.crl = (lambda s: None), crl(key=other.key)
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN")
+        state.crl = crl(next_update=now - datetime.timedelta(minutes=5),
+                        last_update=now - day)
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN")
+
+    @case("a slow OCSP responder times out (2 s), the CRL answers")
+    def _():
+        state.ocsp, state.crl = ocsp_answer(by_serial()), crl()
+        state.ocsp_delay = 3.0
+        try:
+            t0 = time.monotonic()
+            expect(good_sig, 0, "NV_OK")
+            took = time.monotonic() - t0
+        finally:
+            state.ocsp_delay = 0.0
+        if took > 6.0:
+            raise Failure("took %.1f s" % took)
+
+    @case("nothing listens: unknown")
+    def _():
+        srv.shutdown()
+        srv.server_close()
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN")
+
+    passed = failed = 0
+    try:
+        for name, fn in cases:
+            try:
+                fn()
+                print("PASS %s" % name)
+                passed += 1
+            except (Failure, subprocess.SubprocessError, OSError) as e:
+                print("FAIL %s: %s" % (name, e))
+                failed += 1
+    finally:
+        try:
+            srv.shutdown()
+        except OSError:
+            pass
+        if keep:
+            print("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print("GROUP: %d passed, %d failed, 0 skipped" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
