@@ -7,6 +7,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -67,8 +68,10 @@ nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, n
     return nv_diag_set(d, CHECK_ERROR, "the CRL is empty");
   const unsigned char *p = der;
   X509_CRL *x = d2i_X509_CRL(NULL, &p, (long)len);
-  if (x == NULL)
+  if (x == NULL) {
+    ERR_clear_error(); /* OpenSSL's queue is not our report */
     return nv_diag_set(d, CHECK_ERROR, "the CRL is not a DER CertificateList");
+  }
   if (p != der + len) {
     X509_CRL_free(x);
     return nv_diag_set(d, CHECK_ERROR, "%zu bytes follow the CRL", (size_t)(der + len - p));
@@ -184,9 +187,11 @@ nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now
     return nv_diag_set(d, CHECK_ERROR, "the CRL issuer %s may not sign CRLs (no cRLSign)",
                        nv_x509_subject(issuer, name, sizeof(name)));
   EVP_PKEY *key = X509_get0_pubkey(issuer);
-  if (key == NULL || X509_CRL_verify(x, key) != 1)
+  if (key == NULL || X509_CRL_verify(x, key) != 1) {
+    ERR_clear_error();
     return nv_diag_set(d, CHECK_ERROR, "the CRL's signature does not verify with the key of %s",
                        nv_x509_subject(issuer, name, sizeof(name)));
+  }
   char t1[64], t2[64];
   if (now < crl->info.this_update)
     return nv_diag_set(d, CHECK_ERROR, "the CRL's thisUpdate %s is after the time %s",

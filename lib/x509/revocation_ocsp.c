@@ -4,6 +4,7 @@
  */
 #include "x509/nv_x509_revocation.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
@@ -231,8 +232,10 @@ nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert
                        len, (size_t)NV_LIMIT_OCSP_RESPONSE_BYTES);
   const unsigned char *p = der;
   OCSP_RESPONSE *resp = len > 0 ? d2i_OCSP_RESPONSE(NULL, &p, (long)len) : NULL;
-  if (resp == NULL)
+  if (resp == NULL) {
+    ERR_clear_error();
     return nv_diag_set(d, CHECK_ERROR, "the OCSP response is not a DER OCSPResponse");
+  }
   nv_status rc;
   OCSP_BASICRESP *bs = NULL;
   int status = OCSP_response_status(resp);
@@ -246,5 +249,6 @@ nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert
     rc = judge(bs, cert, issuer, now, signing_time, d);
   OCSP_BASICRESP_free(bs);
   OCSP_RESPONSE_free(resp);
+  ERR_clear_error(); /* OpenSSL's queue is not our report */
   return rc;
 }
