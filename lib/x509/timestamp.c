@@ -418,65 +418,9 @@ static nv_status find_signer_cert(CMS_SignerInfo *si, const nv_x509_tst *t, X509
   return NV_OK;
 }
 
-/* The signedAttrs element ([0] IMPLICIT) of SignerInfo `index` as received,
- * when the token is DER along the way (definite lengths). */
-static bool raw_signed_attrs(const uint8_t *p, size_t len, int index, der *out)
-{
-  der in = {p, len}, ci, x, expl, sd, sis, si;
-  if (!der_expect(&in, 0x30, &ci, NULL) || !der_expect(&ci, 0x06, &x, NULL) ||
-      !der_expect(&ci, 0xa0, &expl, NULL) || !der_expect(&expl, 0x30, &sd, NULL) ||
-      !der_expect(&sd, 0x02, &x, NULL) || !der_expect(&sd, 0x31, &x, NULL) ||
-      !der_expect(&sd, 0x30, &x, NULL))
-    return false;
-  (void)der_expect(&sd, 0xa0, &x, NULL);
-  (void)der_expect(&sd, 0xa1, &x, NULL);
-  if (!der_expect(&sd, 0x31, &sis, NULL))
-    return false;
-  for (int i = 0; i <= index; i++)
-    if (!der_expect(&sis, 0x30, &si, NULL))
-      return false;
-  unsigned t;
-  if (!der_expect(&si, 0x02, &x, NULL) || !der_next(&si, &t, &x, NULL) ||
-      !der_expect(&si, 0x30, &x, NULL))
-    return false;
-  return der_expect(&si, 0xa0, &x, out);
-}
-
-/* RFC 5652 5.4 signs the DER of the signed attributes; signers that do not
- * sort the SET OF (as the reference implementation also accepts) signed
- * the attributes in the order they are sent, which OpenSSL's re-encoding
- * changes. Verify over the received bytes, re-tagged as a SET, for the
- * PKCS #1 v1.5 and ECDSA pairs. */
-static bool verify_received_attrs(CMS_SignerInfo *si, X509 *cert, const X509_ALGOR *dig,
-                                  const X509_ALGOR *sig, const der *raw)
-{
-  const ASN1_OBJECT *dobj = NULL, *sobj = NULL;
-  X509_ALGOR_get0(&dobj, NULL, NULL, dig);
-  X509_ALGOR_get0(&sobj, NULL, NULL, sig);
-  if (OBJ_obj2nid(sobj) == NID_rsassaPss || raw->len < 2)
-    return false;
-  const EVP_MD *md = imprint_md(OBJ_obj2nid(dobj));
-  EVP_PKEY *key = X509_get0_pubkey(cert);
-  ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
-  uint8_t *buf = malloc(raw->len);
-  EVP_MD_CTX *mc = EVP_MD_CTX_new();
-  bool ok = false;
-  if (md != NULL && key != NULL && sv != NULL && buf != NULL && mc != NULL) {
-    memcpy(buf, raw->p, raw->len);
-    buf[0] = 0x31;
-    ok = EVP_DigestVerifyInit(mc, NULL, md, NULL, key) == 1 &&
-         EVP_DigestVerify(mc, ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv), buf,
-                          raw->len) == 1;
-  }
-  EVP_MD_CTX_free(mc);
-  free(buf);
-  ERR_clear_error();
-  return ok;
-}
-
 /* Verify one SignerInfo over the eContent. */
 static nv_status verify_signer(CMS_SignerInfo *si, const ASN1_OCTET_STRING *content,
-                               const der *raw_attrs, nv_x509_tst *t, nv_diag *d)
+                               nv_x509_tst *t, nv_diag *d)
 {
   X509 *cert = NULL;
   nv_status rc = find_signer_cert(si, t, &cert, d);
@@ -504,13 +448,12 @@ static nv_status verify_signer(CMS_SignerInfo *si, const ASN1_OCTET_STRING *cont
     return nv_diag_set(d, NV_E_TIMESTAMP_SIGNED_ATTRS,
                        "failed to verify signed token: cms verification failure: the "
                        "message-digest attribute is missing");
-  /* the signature over the signed attributes first */
   ERR_clear_error();
   CMS_SignerInfo_set1_signer_cert(si, cert);
-  int vr = CMS_SignerInfo_verify(si);
-  if (vr != 1 && raw_attrs != NULL && verify_received_attrs(si, cert, dig, sig, raw_attrs))
-    vr = 1;
-  if (vr != 1) {
+  /* over the signed attributes as received: OpenSSL's CMS_Attributes_Verify
+   * keeps their order (a signer may not have sorted the SET OF), as
+   * notation-go does */
+  if (CMS_SignerInfo_verify(si) != 1) {
     ERR_clear_error();
     return nv_diag_set(d, NV_E_TIMESTAMP_SIGNATURE_INVALID,
                        "failed to verify signed token: cms verification failure: the "
@@ -738,10 +681,7 @@ nv_status nv_x509_tst_parse(const uint8_t *der_in, size_t len, nv_x509_tst *out,
   for (int i = 0; i < nsi; i++) {
     nv_diag sd;
     nv_diag_init(&sd);
-    der raw;
-    bool have_raw = raw_signed_attrs(der_in, len, i, &raw);
-    nv_status r = verify_signer(sk_CMS_SignerInfo_value(sis, i), *content,
-                                have_raw ? &raw : NULL, out, &sd);
+    nv_status r = verify_signer(sk_CMS_SignerInfo_value(sis, i), *content, out, &sd);
     if (r == NV_OK) {
       rc = NV_OK;
       break;

@@ -224,6 +224,35 @@ static void test_window(void **state)
   free(b.data);
 }
 
+/* Signed attributes in reverse order, signed in that order
+ * (data/timestamp/gen.py): verified over the received bytes. */
+static void test_unsorted_signed_attributes(void **state)
+{
+  (void)state;
+  bytes b = slurp(NV_TEST_DATA "/timestamp/unsorted-attrs.tsr");
+  nv_x509_tst t;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  assert_int_equal(nv_x509_tst_check_imprint(&t, (const uint8_t *)"notation", 8, &d), NV_OK);
+  nv_x509_list root, chain;
+  load_roots(NV_TEST_DATA "/timestamp/tsa-root.pem", &root);
+  assert_int_equal(nv_x509_tst_verify_chain(&t, root.items, root.count, t.gen_time, &chain, &d),
+                   NV_OK);
+  assert_int_equal(chain.count, 2);
+  nv_x509_list_free(&chain);
+  nv_x509_list_free(&root);
+  nv_x509_tst_free(&t);
+  /* the same bytes with one attribute byte changed do not verify */
+  for (size_t i = 0; i + 20 < b.len; i++)
+    if (memcmp(b.data + i, "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x04", 11) == 0) {
+      b.data[i + 13 + 5] ^= 0x01; /* inside the messageDigest value */
+      break;
+    }
+  assert_int_not_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  free(b.data);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -232,6 +261,7 @@ int main(void)
       cmocka_unit_test(test_limits_and_garbage),
       cmocka_unit_test(test_chain),
       cmocka_unit_test(test_window),
+      cmocka_unit_test(test_unsorted_signed_attributes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
