@@ -101,6 +101,38 @@ static nv_status fetch(rev_job *j, const char *method, const char *url, const nv
   return rc;
 }
 
+static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d);
+
+/* A delegated OCSP responder without id-pkix-ocsp-nocheck: its own
+ * certificate is checked against its CRL distribution points (RFC 6960
+ * 4.2.2.2.1); without any, its answer is used and a warning logged. */
+static nv_status check_responder(rev_job *j, X509 *responder, nv_diag *d)
+{
+  nv_x509_urls cdp;
+  nv_status rc = nv_x509_crl_urls(responder, &cdp, d);
+  if (rc != NV_OK)
+    return rc;
+  char name[256];
+  if (cdp.count == 0) {
+    nv_log(d, NV_LOG_WARN, "revocation",
+           "the delegated OCSP responder %s has neither id-pkix-ocsp-nocheck nor a CRL "
+           "distribution point; its answer is used unchecked",
+           nv_x509_subject(responder, name, sizeof(name)));
+    return NV_OK;
+  }
+  rev_job sub = *j;
+  sub.cert = responder;
+  rc = check_crl(&sub, &cdp, d);
+  j->http = sub.http; /* made by the sub-check, if it made one */
+  nv_x509_urls_free(&cdp);
+  if (rc == NV_OK || rc == NV_E_NOMEM)
+    return rc;
+  return nv_diag_wrap(d, NV_E_REVOCATION_CHECK_ERROR,
+                      "the delegated OCSP responder %s %s: ",
+                      nv_x509_subject(responder, name, sizeof(name)),
+                      rc == NV_E_CERT_REVOKED ? "is revoked" : "has an unknown status");
+}
+
 /* OCSP over every responder URL in order: NV_OK, NV_E_CERT_REVOKED,
  * NV_E_REVOCATION_UNKNOWN (an "unknown" answer stops at once; failures
  * of every URL end here too), NV_E_NOMEM. */
@@ -119,8 +151,16 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
                       : fetch(j, "POST", urls->items[i], &req, NV_LIMIT_OCSP_RESPONSE_BYTES,
                               ocsp_timeout(j->s), &body, d);
     if (f == NV_OK) {
-      f = nv_x509_ocsp_check_response(body.data, body.len, j->cert, j->issuer, j->now,
-                                      j->signing_time, d);
+      X509 *responder = NULL;
+      f = nv_x509_ocsp_check_response_ex(body.data, body.len, j->cert, j->issuer, j->now,
+                                         j->signing_time, &responder, d);
+      if (responder != NULL) {
+        /* the answer counts only if its signer is not revoked */
+        nv_status r = check_responder(j, responder, d);
+        nv_x509_ocsp_responder_free(responder);
+        if (r != NV_OK)
+          f = r;
+      }
       if (f != NV_OK && f != NV_E_CERT_REVOKED && f != NV_E_NOMEM)
         f = nv_diag_wrap(d, NV_OK, "OCSP %s: ", nv_quote(urls->items[i],
                                                           strlen(urls->items[i])).s);

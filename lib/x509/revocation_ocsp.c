@@ -103,8 +103,10 @@ static const char *resp_status_name(int s)
 /* The response's signer is the issuer, or a certificate the issuer
  * issued with id-kp-OCSPSigning that is valid at `now`; the signature
  * verifies with its key. */
-static nv_status check_signer(OCSP_BASICRESP *bs, X509 *issuer, int64_t now, nv_diag *d)
+static nv_status check_signer(OCSP_BASICRESP *bs, X509 *issuer, int64_t now, X509 **delegated,
+                              nv_diag *d)
 {
+  *delegated = NULL;
   STACK_OF(X509) *extra = sk_X509_new_null();
   if (extra == NULL || !sk_X509_push(extra, issuer)) {
     sk_X509_free(extra);
@@ -145,6 +147,8 @@ static nv_status check_signer(OCSP_BASICRESP *bs, X509 *issuer, int64_t now, nv_
   if (ok != 1)
     return nv_diag_set(d, CHECK_ERROR, "the OCSP response's signature does not verify with %s",
                        nv_x509_subject(signer, name, sizeof(name)));
+  if (!is_issuer)
+    *delegated = signer;
   return NV_OK;
 }
 
@@ -168,9 +172,9 @@ static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer
 }
 
 static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now,
-                       int64_t signing_time, nv_diag *d)
+                       int64_t signing_time, X509 **delegated, nv_diag *d)
 {
-  nv_status rc = check_signer(bs, issuer, now, d);
+  nv_status rc = check_signer(bs, issuer, now, delegated, d);
   if (rc != NV_OK)
     return rc;
   for (int i = 0; i < OCSP_BASICRESP_get_ext_count(bs); i++) {
@@ -225,6 +229,15 @@ static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now
 nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert, X509 *issuer,
                                       int64_t now, int64_t signing_time, nv_diag *d)
 {
+  return nv_x509_ocsp_check_response_ex(der, len, cert, issuer, now, signing_time, NULL, d);
+}
+
+nv_status nv_x509_ocsp_check_response_ex(const uint8_t *der, size_t len, X509 *cert,
+                                         X509 *issuer, int64_t now, int64_t signing_time,
+                                         X509 **check_responder, nv_diag *d)
+{
+  if (check_responder != NULL)
+    *check_responder = NULL;
   if (cert == NULL || issuer == NULL || (der == NULL && len > 0))
     return nv_diag_set(d, NV_E_INVALID_ARG, "no OCSP response, certificate or issuer");
   if (len > NV_LIMIT_OCSP_RESPONSE_BYTES)
@@ -245,10 +258,22 @@ nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert
     rc = nv_diag_set(d, CHECK_ERROR, "the OCSP responder answered %s", resp_status_name(status));
   else if ((bs = OCSP_response_get1_basic(resp)) == NULL)
     rc = nv_diag_set(d, CHECK_ERROR, "the OCSP response is not a basic response");
-  else
-    rc = judge(bs, cert, issuer, now, signing_time, d);
+  else {
+    X509 *delegated = NULL; /* owned by bs */
+    rc = judge(bs, cert, issuer, now, signing_time, &delegated, d);
+    if (check_responder != NULL && delegated != NULL &&
+        (rc == NV_OK || rc == NV_E_CERT_REVOKED || rc == NV_E_REVOCATION_UNKNOWN) &&
+        X509_get_ext_by_NID(delegated, NID_id_pkix_OCSP_noCheck, -1) < 0 &&
+        X509_up_ref(delegated) == 1)
+      *check_responder = delegated;
+  }
   OCSP_BASICRESP_free(bs);
   OCSP_RESPONSE_free(resp);
   ERR_clear_error(); /* OpenSSL's queue is not our report */
   return rc;
+}
+
+void nv_x509_ocsp_responder_free(X509 *responder)
+{
+  X509_free(responder);
 }

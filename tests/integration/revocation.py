@@ -13,7 +13,9 @@ enforced).
     /usr/bin/python3 tests/integration/revocation.py --notaryc build/tools/notaryc \
         --source-root .
 
-Cases: OCSP good (issuer-signed, delegated responder), OCSP revoked; OCSP
+Cases: OCSP good (issuer-signed, delegated responder; a delegated responder
+without id-pkix-ocsp-nocheck is checked on its CRL first and ignored when
+revoked), OCSP revoked; OCSP
 failing (HTTP 500, time-out past 2 s, unknown, stale) then CRL good or
 revoked; CRL signed by another key, expired CRL, unreachable server:
 unknown; and OpenSSL's own responder (`openssl ocsp -port` from an index
@@ -145,6 +147,20 @@ def main():
                  .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]),
                                 critical=False)
                  .sign(root.key, hashes.SHA256()))
+    # another one, without id-pkix-ocsp-nocheck but with a CRL distribution
+    # point: its own revocation is checked before its answers count
+    rkey2 = ns.generate_key("ec256")
+    responder2 = (x509.CertificateBuilder()
+                  .subject_name(ns.parse_name("C=US, O=notaryc revocation test, CN=responder 2"))
+                  .issuer_name(root.cert.subject).public_key(rkey2.public_key())
+                  .serial_number(x509.random_serial_number())
+                  .not_valid_before(now - day).not_valid_after(now + 30 * day)
+                  .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]),
+                                 critical=False)
+                  .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                      full_name=[x509.UniformResourceIdentifier(base + "/root.crl")],
+                      relative_name=None, reasons=None, crl_issuer=None)]), critical=False)
+                  .sign(root.key, hashes.SHA256()))
     store = os.path.join(work, "truststore")
     ns.write_file(os.path.join(store, "x509", "ca", "rev", "root.crt"), ns.pem(root.cert))
     blob = os.path.join(work, "blob.bin")
@@ -269,6 +285,17 @@ def main():
         state.ocsp = ocsp_answer(by_serial(), signer=responder, key=rkey, certs=[responder])
         state.crl = None
         expect(good_sig, 0, "NV_OK", ["ocsp"])
+
+    @case("a delegated responder without nocheck is checked on the CRL first")
+    def _():
+        state.ocsp = ocsp_answer(by_serial(), signer=responder2, key=rkey2, certs=[responder2])
+        state.crl = crl()
+        expect(good_sig, 0, "NV_OK", ["ocsp", "root.crl"])
+        # the responder revoked: its "good" for the revoked leaf does not
+        # count; the leaf's CRL (the same one, from the context's cache) decides
+        state.crl = crl((responder2.serial_number, RS))
+        expect(good_sig, 0, "NV_OK", ["ocsp", "root.crl"])
+        expect(revoked_sig, 1, "NV_E_CERT_REVOKED", ["ocsp", "root.crl"])
 
     @case("OCSP HTTP 500, then the CRL: good and revoked")
     def _():

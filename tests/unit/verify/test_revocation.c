@@ -150,6 +150,11 @@ static void test_chain_ocsp_first(void **state)
   assert_int_equal(sv.posts, 0); /* a short request goes as GET */
   assert_int_equal(out.checked, 1);
   assert_int_equal(out.unchecked, 0);
+  /* a delegated responder without nocheck and without a CRL distribution
+   * point: its answer is used (with a warning) */
+  server dv = {.ocsp = DATA("ocsp-delegated.ocsp")};
+  assert_int_equal(chain_check(f, DATA("good.crt"), &dv, false, &out, &d), NV_OK);
+  assert_int_equal(dv.calls, 1);
   server rv = {.ocsp = DATA("ocsp-revoked.ocsp"), .crl = DATA("base.crl")};
   assert_int_equal(chain_check(f, DATA("revoked.crt"), &rv, false, &out, &d), NV_E_CERT_REVOKED);
   assert_non_null(strstr(d.msg, "Revoked Leaf"));

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "base/nv_limits.h"
+#include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_revocation.h"
 
 #define DATA(name) NV_TEST_DATA "/revocation/" name
@@ -354,6 +355,40 @@ static void test_ocsp_responder(void **state)
   nv_buf_free(&b);
 }
 
+/* A delegated responder without id-pkix-ocsp-nocheck is handed back for
+ * its own revocation check; the issuer's own answer is not. */
+static void test_ocsp_responder_to_check(void **state)
+{
+  fx *f = *state;
+  X509 *cert = load_cert(DATA("good.crt"));
+  nv_buf b = load_bytes(DATA("ocsp-delegated.ocsp"));
+  X509 *responder = (X509 *)1;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
+                                                  &responder, &d),
+                   NV_OK);
+  assert_non_null(responder);
+  char name[128];
+  assert_non_null(strstr(nv_x509_subject(responder, name, sizeof(name)), "Delegated Responder"));
+  X509_free(responder);
+  nv_buf_free(&b);
+  b = load_bytes(DATA("ocsp-good.ocsp"));
+  assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
+                                                  &responder, &d),
+                   NV_OK);
+  assert_null(responder);
+  nv_buf_free(&b);
+  /* a response that does not verify hands nothing back */
+  b = load_bytes(DATA("ocsp-noeku.ocsp"));
+  assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
+                                                  &responder, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_null(responder);
+  nv_buf_free(&b);
+  X509_free(cert);
+}
+
 static void test_ocsp_freshness_and_bytes(void **state)
 {
   fx *f = *state;
@@ -443,6 +478,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_responder_to_check, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_freshness_and_bytes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_request, setup, teardown),
   };
