@@ -83,11 +83,14 @@ typedef nv_status (*nv_vfy_tsa_revocation_fn)(void *user, X509 *const *chain, si
                                               int64_t gen_time, nv_diag *d);
 
 /* The checker used when nv_vfy_inputs gives none (set before verifying,
- * not while verifications run; NULL restores the default). The default,
- * until the revocation layer provides one: a TSA chain whose certificates
- * below the root name an OCSP responder or a CRL distribution point fails
- * closed with NV_E_TSA_REVOCATION_CHECK_ERROR unless the statement's
- * revocation action is skip. Test programs install a "not revoked" stub. */
+ * not while verifications run; NULL restores the default). Test programs
+ * install a "not revoked" stub. Without either, the revocation layer
+ * checks the TSA chain with nv_vfy_inputs.revocation's settings
+ * (nv_vfy_revocation_check_tsa_chain); without settings either, a TSA chain
+ * whose certificates below the root name an OCSP responder or a CRL
+ * distribution point fails closed with NV_E_TSA_REVOCATION_CHECK_ERROR. A
+ * statement whose revocation action is skip does not check the TSA
+ * chain's revocation either. */
 void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user);
 
 typedef struct nv_vfy_inputs {

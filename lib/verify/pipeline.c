@@ -132,14 +132,13 @@ void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user)
   atomic_store(&default_tsa_revocation, fn);
 }
 
-/* Until the revocation layer gives a checker: a TSA certificate below the
+/* Without a checker and revocation settings: a TSA certificate below the
  * root that names an OCSP responder or a CRL distribution point cannot be
- * checked, so the step fails closed (unless revocation is skipped). */
+ * checked, so the step fails closed. */
 static nv_status tsa_revocation_fail_closed(const nv_vfy_inputs *in, X509 *const *chain,
                                             size_t count, nv_diag *ld)
 {
-  if (nv_pol_stmt_action(in->stmt, NV_POL_CHECK_REVOCATION) == NV_POL_ACTION_SKIP)
-    return NV_OK;
+  (void)in;
   for (size_t i = 0; i + 1 < count; i++) {
     bool ocsp = false, crl = false;
     if (nv_x509_revocation_urls(chain[i], &ocsp, &crl)) {
@@ -195,14 +194,25 @@ static nv_status verify_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *
   rc = nv_x509_tst_check_window(&t, s->chain.items, s->chain.count, ld);
   if (rc != NV_OK)
     goto out;
+  /* The checker: the inputs', else the process default (tests), else the
+   * revocation layer with the inputs' settings (OCSP then CRL, as for the
+   * signing chain), else (no settings) fail closed. A statement that skips
+   * revocation skips the TSA chain's too. */
   nv_vfy_tsa_revocation_fn fn = in->tsa_revocation;
   void *user = in->tsa_revocation_user;
   if (fn == NULL) {
     fn = atomic_load(&default_tsa_revocation);
     user = atomic_load(&default_tsa_revocation_user);
   }
-  rc = fn != NULL ? fn(user, tsa_chain.items, tsa_chain.count, t.gen_time, ld)
-                  : tsa_revocation_fail_closed(in, tsa_chain.items, tsa_chain.count, ld);
+  if (fn == NULL && in->revocation != NULL) {
+    fn = nv_vfy_revocation_check_tsa_chain;
+    user = (void *)(uintptr_t)in->revocation; /* read only */
+  }
+  if (nv_pol_stmt_action(in->stmt, NV_POL_CHECK_REVOCATION) == NV_POL_ACTION_SKIP)
+    rc = NV_OK;
+  else
+    rc = fn != NULL ? fn(user, tsa_chain.items, tsa_chain.count, t.gen_time, ld)
+                    : tsa_revocation_fail_closed(in, tsa_chain.items, tsa_chain.count, ld);
   if (rc != NV_OK)
     goto out;
   out->has_timestamp = true;

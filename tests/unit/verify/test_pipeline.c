@@ -374,6 +374,21 @@ static void test_timestamp_tsa_revocation_fails_closed(void **state)
   assert_int_equal(run(&o, &r), NV_OK);
   assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_LOG, NV_VFY_CHECK_FAILED,
                NV_E_TSA_REVOCATION_CHECK_ERROR);
+  /* with revocation settings the revocation layer checks the TSA chain:
+   * offline, nothing answers for GlobalSign, so its status is unknown */
+  nv_vfy_rev_settings offline;
+  memset(&offline, 0, sizeof(offline));
+  offline.offline = true;
+  o.level = "strict";
+  o.revocation = &offline;
+  assert_int_equal(run(&o, &r), NV_E_TSA_REVOCATION_UNKNOWN);
+  assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
+  /* a statement that skips revocation skips the TSA chain's too */
+  o.override = "{\"revocation\":\"skip\"}";
+  assert_int_equal(run(&o, &r), NV_OK);
+  assert_true(r.has_timestamp);
+  o.revocation = NULL;
+  assert_int_equal(run(&o, &r), NV_OK);
 }
 
 static void test_timestamp_verified(void **state)
