@@ -1043,6 +1043,13 @@ static void print_signature(const nv_signature *sig, size_t i, size_t n)
   } else {
     printf("none\n");
   }
+  int64_t accuracy_us = 0;
+  if (nv_signature_timestamp(sig, &t, &accuracy_us) == NV_OK) {
+    nc_format_time(t, when, sizeof(when));
+    label("timestamp:");
+    printf("%s +/- %lld.%06lld s (RFC 3161, verified against the tsa trust store)\n", when,
+           (long long)(accuracy_us / 1000000), (long long)(accuracy_us % 1000000));
+  }
   size_t ran = 0;
   for (size_t k = 0; k < CHECK_COUNT; k++)
     ran += nv_signature_check_action(sig, all_checks[k]) != 0;

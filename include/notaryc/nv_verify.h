@@ -208,6 +208,14 @@ NV_API const char *nv_signature_signer(const nv_signature *sig);
 NV_API nv_status nv_signature_signing_time(const nv_signature *sig, int64_t *out);
 NV_API nv_status nv_signature_expiry(const nv_signature *sig, int64_t *out);
 
+/* The genTime of the RFC 3161 timestamp the authentic-timestamp check
+ * verified (Unix seconds, fraction dropped) and its accuracy in
+ * microseconds. NV_E_NOT_FOUND when no timestamp was verified (none
+ * required by the policy, none present, or the check failed). Either out
+ * pointer may be NULL. */
+NV_API nv_status nv_signature_timestamp(const nv_signature *sig, int64_t *gen_time,
+                                        int64_t *accuracy_us);
+
 /* For each validation type: the action the policy gave it (integrity is
  * always NV_ACTION_ENFORCE; 0 for an invalid check), what happened, the
  * status of a failure (NV_OK otherwise) and its message ("" when it
@@ -224,7 +232,8 @@ NV_API const char *nv_signature_check_message(const nv_signature *sig, nv_check 
  * name), "code" (number), "message", "policy" {"name","level"} or null,
  * "verification_time" (RFC 3339), "warnings" [strings], "signatures" [{
  * "manifest_digest", "media_type", "signing_scheme", "signer",
- * "signing_time", "expiry" (RFC 3339 or null), "verified" (bool), "status",
+ * "signing_time", "expiry", "timestamp" (RFC 3339 or null),
+ * "timestamp_accuracy_us" (number or null), "verified" (bool), "status",
  * "code", "message",
  * "checks" {"integrity"|"authenticity"|"authenticTimestamp"|"expiry"|
  * "revocation": {"action", "outcome" ("passed"|"failed"|"not_run"),

@@ -284,6 +284,20 @@ NV_API nv_status nv_signature_expiry(const nv_signature *s, int64_t *out)
   return NV_OK;
 }
 
+NV_API nv_status nv_signature_timestamp(const nv_signature *s, int64_t *gen_time,
+                                        int64_t *accuracy_us)
+{
+  if (s == NULL)
+    return NV_E_INVALID_ARG;
+  if (!s->r.has_timestamp)
+    return NV_E_NOT_FOUND;
+  if (gen_time != NULL)
+    *gen_time = s->r.timestamp;
+  if (accuracy_us != NULL)
+    *accuracy_us = s->r.timestamp_accuracy_us;
+  return NV_OK;
+}
+
 /* Public checks count from 1 in pipeline order, the policy layer's from 0. */
 static const nv_vfy_check *check_of(const nv_signature *s, nv_check check)
 {
@@ -399,6 +413,13 @@ static void signature_json(json_writer *o, const nv_signature *s)
   time_value(o, s->r.has_signing_time, s->r.signing_time);
   key(o, "expiry", false);
   time_value(o, s->r.has_expiry, s->r.expiry);
+  key(o, "timestamp", false);
+  time_value(o, s->r.has_timestamp, s->r.timestamp);
+  key(o, "timestamp_accuracy_us", false);
+  if (s->r.has_timestamp)
+    num(o, s->r.timestamp_accuracy_us);
+  else
+    raw(o, "null");
   key(o, "verified", false);
   raw(o, s->r.status == NV_OK ? "true" : "false");
   status_fields(o, s->r.status);

@@ -2094,6 +2094,63 @@ static void test_layout_no_policy_message(void **state)
   assert_contains(nv_result_message(f->result), "scope \"other.example/repo\"");
 }
 
+/* A JWS with an RFC 3161 token (notation-go's test data, stamped by a
+ * public TSA) under a statement with a tsa store and verifyTimestamp
+ * always: the timestamp is verified and reported (revocation is skipped:
+ * the TSA chain names OCSP/CRL URLs that no test may fetch). */
+static void test_envelope_timestamp_reported(void **state)
+{
+  fx *f = *state;
+  static const char policy_json[] =
+      "{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"ts\",\"registryScopes\":[\"*\"],"
+      "\"signatureVerification\":{\"level\":\"strict\",\"override\":{\"revocation\":\"skip\"},"
+      "\"verifyTimestamp\":\"always\"},\"trustStores\":[\"ca:valid-trust-store\","
+      "\"tsa:test-timestamp\"],\"trustedIdentities\":[\"*\"]}]}";
+  nv_trust_policy *p = NULL;
+  nv_truststore *st = NULL;
+  assert_status(nv_trust_policy_parse(f->ctx, NV_POLICY_OCI, (const uint8_t *)policy_json,
+                                      strlen(policy_json), &p),
+                NV_OK);
+  assert_status(nv_truststore_new(f->ctx, &st), NV_OK);
+  assert_status(nv_truststore_load_for_policy(
+                    f->ctx, st, NV_VECTORS "/notation-go/verifier/testdata/truststore", p),
+                NV_OK);
+  bytes env = slurp_path(NV_VECTORS
+                         "/notation-go/verifier/testdata/timestamp/sigEnv/jwsWithTimestamp.sig");
+  nv_result *r = NULL;
+  assert_status(nv_verify_opts_set_time(f->opts, INT64_C(1735689600)), NV_OK); /* 2025-01-01 */
+  assert_status(nv_verify_envelope(f->ctx, p, st, "registry.example/app",
+                                   "application/vnd.docker.distribution.manifest.v2+json",
+                                   "sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda",
+                                   528, "application/jose+json", env.data, env.len, f->opts, &r),
+                NV_OK);
+  const nv_signature *sig = nv_result_signature(r, 0);
+  int64_t t = 0, acc = -1;
+  assert_status(nv_signature_timestamp(sig, &t, &acc), NV_OK);
+  assert_true(t > INT64_C(1577836800) && t < INT64_C(1735689600)); /* 2020 .. 2025 */
+  assert_true(acc >= 0);
+  assert_status(nv_signature_timestamp(sig, NULL, NULL), NV_OK);
+  assert_int_equal(nv_signature_check_outcome(sig, NV_CHECK_AUTHENTIC_TIMESTAMP),
+                   NV_OUTCOME_PASSED);
+  char *json = NULL;
+  assert_status(nv_result_to_json(r, &json, NULL), NV_OK);
+  assert_non_null(strstr(json, "\"timestamp\":\"20"));
+  assert_null(strstr(json, "\"timestamp_accuracy_us\":null"));
+  nv_free(json);
+  nv_result_free(r);
+  /* without a tsa store in the statement no timestamp is verified */
+  assert_status(nv_verify_envelope(f->ctx, f->policy, f->store, SCOPE, MT_MANIFEST, ART_DIGEST,
+                                   ART_SIZE, "application/jose+json", env.data, env.len, f->opts,
+                                   &r),
+                NV_E_VERIFICATION_FAILED);
+  assert_status(nv_signature_timestamp(nv_result_signature(r, 0), &t, &acc), NV_E_NOT_FOUND);
+  assert_status(nv_signature_timestamp(NULL, &t, &acc), NV_E_INVALID_ARG);
+  nv_result_free(r);
+  bytes_free(&env);
+  nv_truststore_free(st);
+  nv_trust_policy_free(p);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -2148,6 +2205,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_blob_expiry, setup, teardown),
     cmocka_unit_test_setup_teardown(test_target_mismatch_message, setup, teardown),
     cmocka_unit_test_setup_teardown(test_layout_no_policy_message, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_envelope_timestamp_reported, setup, teardown),
   };
   return cmocka_run_group_tests_name("verify_api", tests, NULL, NULL);
 }
