@@ -722,6 +722,25 @@ static void test_revocation_intermediate(void **state)
   assert_null(strstr(r.message, "Revocation Test Signer"));
 }
 
+/* Without a fetch override the certificates below the root are checked
+ * on threads of their own (here the leaf and the intermediate; offline,
+ * so nothing leaves the host): the same answer as one after the other. */
+static void test_revocation_threads(void **state)
+{
+  (void)state;
+  char *target;
+  nv_vfy_sig_result r;
+  run_opts o = rev_opts(REV_DATA "/intermediate.jws", "strict", &target);
+  static const nv_vfy_rev_settings offline = {.offline = true};
+  o.revocation = &offline;
+  for (int i = 0; i < 20; i++) {
+    assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
+    assert_non_null(strstr(r.message, "Revocation Test Intermediate"));
+    assert_non_null(strstr(r.message, "offline"));
+  }
+  free(target);
+}
+
 static void test_bad_args(void **state)
 {
   (void)state;
@@ -759,6 +778,7 @@ int main(void)
       cmocka_unit_test(test_revocation_crl_only),
       cmocka_unit_test(test_revocation_ocsp_only),
       cmocka_unit_test(test_revocation_intermediate),
+      cmocka_unit_test(test_revocation_threads),
       cmocka_unit_test(test_bad_args),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
