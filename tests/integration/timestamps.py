@@ -152,11 +152,22 @@ def main():
             return fn
         return deco
 
-    @case("valid timestamp (JWS and COSE)")
+    @case("valid timestamp (JWS and COSE), shown by notaryc")
     def _():
         for fmt in ("jws", "cose"):
             sig = sign("valid", now - day, now + 30 * day, fmt)
-            expect(sig, p_always, now + hour, 0, "NV_OK", "passed")
+            doc = expect(sig, p_always, now + hour, 0, "NV_OK", "passed")
+            shown = doc["signatures"][0].get("timestamp")
+            if not isinstance(shown, str) or not shown.startswith(rfc3339(now)[:10]):
+                raise Failure("JSON timestamp %r, want genTime on %s" % (shown, rfc3339(now)[:10]))
+            if not isinstance(doc["signatures"][0].get("timestamp_accuracy_us"), int):
+                raise Failure("no timestamp_accuracy_us in %r" % doc["signatures"][0])
+            p = subprocess.run([a.notaryc, "verify-blob", "--signature", sig, "--trust-policy",
+                                p_always, "--trust-store", store, "--at", rfc3339(now + hour),
+                                blob], capture_output=True, timeout=120)
+            text = p.stdout.decode("utf-8", "replace")
+            if p.returncode != 0 or "timestamp:" not in text or "RFC 3161" not in text:
+                raise Failure("text report without the timestamp line: %s" % text[:600])
 
     @case("expired signing certificate saved by the timestamp")
     def _():
