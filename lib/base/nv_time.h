@@ -22,4 +22,7 @@ nv_status nv_time_parse_rfc3339(const char *s, size_t len, int64_t *unix_out,
  * NV_E_TIME_FORMAT; `size` must be at least NV_TIME_RFC3339_MAX. */
 nv_status nv_time_format_rfc3339(int64_t unix_secs, char *buf, size_t size, nv_diag *d);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+int64_t nv_time_days_from_civil(int64_t y, int m, int d);
+
 #endif /* NV_BASE_TIME_H */

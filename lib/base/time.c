@@ -42,7 +42,7 @@ static int64_t floor_div(int64_t a, int64_t b)
  * from March so that the leap day is the last day of the counted year;
  * 400-year cycles have exactly 146097 days.
  */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t nv_time_days_from_civil(int64_t y, int m, int d)
 {
   int64_t ym = m > 2 ? y : y - 1;         /* year starting on March 1st */
   int64_t cycle = floor_div(ym, 400);
@@ -218,7 +218,7 @@ nv_status nv_time_parse_rfc3339(const char *s, size_t len, int64_t *unix_out,
   if (p.pos != len)
     return fail(&p, "trailing characters", p.pos);
 
-  int64_t days = days_from_civil(year, month, day);
+  int64_t days = nv_time_days_from_civil(year, month, day);
   int64_t local = days * SECS_PER_DAY + (int64_t)hour * 3600 + (int64_t)minute * 60 + second;
   *unix_out = local - offset;
   if (nanos_out != NULL)

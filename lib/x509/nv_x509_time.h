@@ -2,9 +2,16 @@
 #ifndef NV_X509_TIME_H
 #define NV_X509_TIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "x509/nv_x509_certs.h"
+
+typedef struct asn1_string_st ASN1_TIME;
+
+/* An ASN1_TIME (UTCTime or GeneralizedTime) as Unix seconds; false when
+ * it is NULL or malformed. */
+bool nv_x509_asn1_time(const ASN1_TIME *t, int64_t *out);
 
 /* notBefore / notAfter as Unix seconds. */
 nv_status nv_x509_validity(X509 *cert, int64_t *not_before, int64_t *not_after, nv_diag *d);

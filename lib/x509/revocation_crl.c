@@ -3,6 +3,7 @@
  * against the issuer and a time, delta CRLs, and the lookup of one
  * certificate. See nv_x509_revocation.h.
  */
+#include "x509/nv_x509_time.h"
 #include "x509/nv_x509_revocation.h"
 
 #include <openssl/asn1.h>
@@ -24,20 +25,6 @@ struct nv_x509_crl {
 };
 
 #define CHECK_ERROR NV_E_REVOCATION_CHECK_ERROR
-
-/* ASN1_TIME as Unix seconds. */
-static bool time_of(const ASN1_TIME *t, int64_t *out)
-{
-  if (t == NULL)
-    return false;
-  ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-  int days = 0, secs = 0;
-  bool ok = epoch != NULL && ASN1_TIME_diff(&days, &secs, epoch, t) == 1;
-  ASN1_TIME_free(epoch);
-  if (ok)
-    *out = (int64_t)days * 86400 + secs;
-  return ok;
-}
 
 /* A non-negative INTEGER extension value, or -1. */
 static int64_t integer_ext(X509_CRL *crl, int nid, bool *bad)
@@ -86,11 +73,11 @@ nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, n
   c->der_len = len;
   c->crl = x;
   bool bad = false;
-  if (!time_of(X509_CRL_get0_lastUpdate(x), &c->info.this_update))
+  if (!nv_x509_asn1_time(X509_CRL_get0_lastUpdate(x), &c->info.this_update))
     bad = true;
   const ASN1_TIME *next = X509_CRL_get0_nextUpdate(x);
   c->info.has_next_update = next != NULL;
-  if (next != NULL && !time_of(next, &c->info.next_update))
+  if (next != NULL && !nv_x509_asn1_time(next, &c->info.next_update))
     bad = true;
   c->info.crl_number = integer_ext(x, NID_crl_number, &bad);
   c->info.delta_indicator = integer_ext(x, NID_delta_crl, &bad);
@@ -300,14 +287,14 @@ static nv_status scan(const nv_x509_crl *crl, const ASN1_INTEGER *serial, int64_
                            "the CRL entry of the certificate has an unknown critical extension");
     }
     int64_t when = 0;
-    if (!time_of(X509_REVOKED_get0_revocationDate(r), &when))
+    if (!nv_x509_asn1_time(X509_REVOKED_get0_revocationDate(r), &when))
       return nv_diag_set(d, CHECK_ERROR, "the CRL entry has a malformed revocation date");
     int crit = 0;
     ASN1_GENERALIZEDTIME *inv = X509_REVOKED_get_ext_d2i(r, NID_invalidity_date, &crit, NULL);
     if (inv == NULL && crit != -1)
       return nv_diag_set(d, CHECK_ERROR, "the CRL entry has a malformed invalidity date");
     int64_t invalid_from = 0;
-    bool has_inv = inv != NULL && time_of(inv, &invalid_from);
+    bool has_inv = inv != NULL && nv_x509_asn1_time(inv, &invalid_from);
     ASN1_GENERALIZEDTIME_free(inv);
     if (inv != NULL && !has_inv)
       return nv_diag_set(d, CHECK_ERROR, "the CRL entry has a malformed invalidity date");

@@ -69,19 +69,6 @@ bool nv_x509_ocsp_get_url(const char *base, const uint8_t *req, size_t req_len, 
   return true;
 }
 
-static bool time_of(const ASN1_TIME *t, int64_t *out)
-{
-  if (t == NULL)
-    return false;
-  ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-  int days = 0, secs = 0;
-  bool ok = epoch != NULL && ASN1_TIME_diff(&days, &secs, epoch, t) == 1;
-  ASN1_TIME_free(epoch);
-  if (ok)
-    *out = (int64_t)days * 86400 + secs;
-  return ok;
-}
-
 static const char *resp_status_name(int s)
 {
   switch (s) {
@@ -195,12 +182,12 @@ static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now
   ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
   int status = OCSP_single_get0_status(single, &reason, &rev, &thisupd, &nextupd);
   int64_t t_this = 0, t_next = 0;
-  if (!time_of(thisupd, &t_this))
+  if (!nv_x509_asn1_time(thisupd, &t_this))
     return nv_diag_set(d, CHECK_ERROR, "the OCSP response has no valid thisUpdate");
   if (t_this > now + OCSP_SKEW_SECS)
     return nv_diag_set(d, CHECK_ERROR, "the OCSP response's thisUpdate is in the future");
   /* A response without nextUpdate counts as expired (as in notation-go). */
-  if (nextupd == NULL || !time_of(nextupd, &t_next) || now > t_next)
+  if (nextupd == NULL || !nv_x509_asn1_time(nextupd, &t_next) || now > t_next)
     return nv_diag_set(d, CHECK_ERROR, "expired OCSP response");
   switch (status) {
   case V_OCSP_CERTSTATUS_GOOD:
@@ -217,7 +204,7 @@ static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now
   ASN1_GENERALIZEDTIME *inv = OCSP_SINGLERESP_get1_ext_d2i(single, NID_invalidity_date, &crit,
                                                            NULL);
   int64_t t_inv = 0;
-  bool has_inv = inv != NULL && time_of(inv, &t_inv);
+  bool has_inv = inv != NULL && nv_x509_asn1_time(inv, &t_inv);
   ASN1_GENERALIZEDTIME_free(inv);
   if (has_inv && signing_time != 0 && signing_time < t_inv)
     return NV_OK; /* signed before the key became invalid */

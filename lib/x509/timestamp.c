@@ -8,6 +8,7 @@
  * DER re-encoding with the small bounded reader below. The CMS signature
  * is verified before the TSTInfo is decoded.
  */
+#include "base/nv_time.h"
 #include "x509/nv_x509_timestamp.h"
 
 #include <openssl/asn1.h>
@@ -175,17 +176,6 @@ static bool list_push(nv_x509_list *l, X509 *cert)
   return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t day)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static bool digits(const unsigned char *s, size_t n, int *out)
 {
   int v = 0;
@@ -226,18 +216,8 @@ static bool parse_gentime(const ASN1_GENERALIZEDTIME *g, int64_t *secs, int32_t 
       }
     }
   }
-  *secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec;
+  *secs = nv_time_days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec;
   *us = frac;
-  return true;
-}
-
-static bool asn1_time_secs(const ASN1_TIME *t, int64_t *out)
-{
-  struct tm tm;
-  if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-    return false;
-  *out = days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
-         tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
   return true;
 }
 
@@ -483,7 +463,7 @@ static nv_status verify_signer(CMS_SignerInfo *si, const ASN1_OCTET_STRING *cont
       tm = v->value.utctime;
     else if (v != NULL && v->type == V_ASN1_GENERALIZEDTIME)
       tm = v->value.generalizedtime;
-    if (tm == NULL || !asn1_time_secs(tm, &t->signing_time))
+    if (tm == NULL || !nv_x509_asn1_time(tm, &t->signing_time))
       return nv_diag_set(d, NV_E_TIMESTAMP_SIGNED_ATTRS,
                          "failed to verify signed token: malformed signing-time attribute");
     t->has_signing_time = true;

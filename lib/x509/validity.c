@@ -8,26 +8,22 @@
 #include "base/nv_time.h"
 #include "x509/nv_x509_chain.h"
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t day)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static nv_status asn1_to_unix(const ASN1_TIME *t, int64_t *out, nv_diag *d)
+bool nv_x509_asn1_time(const ASN1_TIME *t, int64_t *out)
 {
   struct tm tm;
   if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
     ERR_clear_error();
-    return nv_diag_set(d, NV_E_CERT_PARSE, "certificate has an invalid validity time");
+    return false;
   }
-  *out = days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1, tm.tm_mday) * 86400 +
+  *out = nv_time_days_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
          (int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+  return true;
+}
+
+static nv_status asn1_to_unix(const ASN1_TIME *t, int64_t *out, nv_diag *d)
+{
+  if (!nv_x509_asn1_time(t, out))
+    return nv_diag_set(d, NV_E_CERT_PARSE, "certificate has an invalid validity time");
   return NV_OK;
 }
 
