@@ -48,7 +48,12 @@ enum {
   OPT_BLOB,
   OPT_GLOBAL,
   OPT_OCI,
-  OPT_TIMEOUT
+  OPT_TIMEOUT,
+  OPT_REVOCATION_OFFLINE,
+  OPT_CRL,
+  OPT_REVOCATION_CACHE,
+  OPT_OCSP_TIMEOUT,
+  OPT_CRL_TIMEOUT
 };
 
 static int nc_usage_error(const char *cmd, const char *fmt, ...)
@@ -647,6 +652,8 @@ static int ends_with(const char *s, const char *suffix)
 
 #define ENVELOPE_FILE_MAX ((size_t)64 << 20)
 #define DESCRIPTOR_FILE_MAX ((size_t)1 << 20)
+#define CRL_FILE_MAX ((size_t)16 << 20)
+#define CRL_FILES_MAX 64
 
 /* One verify command: its options (each command's option table admits
  * only its own) and what the verification needs and produces. */
@@ -669,6 +676,12 @@ typedef struct common {
   const char *username;
   int password_stdin;
   uint32_t timeout_ms; /* 0: the library's default */
+  /* revocation (every verify command) */
+  int rev_offline;
+  const char *rev_cache_dir;
+  const char *crl_files[CRL_FILES_MAX];
+  size_t crl_count;
+  uint32_t ocsp_timeout_ms, crl_timeout_ms; /* 0: the library's default */
   /* verify-envelope, verify-blob */
   const char *envelope_file;
   const char *media_type;
@@ -688,7 +701,12 @@ typedef struct common {
       {"trust-store", required_argument, NULL, OPT_TRUST_STORE},                                \
       {"user-metadata", required_argument, NULL, 'm'},                                          \
       {"at", required_argument, NULL, OPT_AT}, {"output", required_argument, NULL, OPT_OUTPUT}, \
-      {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}
+      {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},                    \
+      {"revocation-offline", no_argument, NULL, OPT_REVOCATION_OFFLINE},                        \
+      {"crl", required_argument, NULL, OPT_CRL},                                                \
+      {"revocation-cache", required_argument, NULL, OPT_REVOCATION_CACHE},                      \
+      {"ocsp-timeout", required_argument, NULL, OPT_OCSP_TIMEOUT},                              \
+      {"crl-timeout", required_argument, NULL, OPT_CRL_TIMEOUT}
 #define OPTS_END {NULL, 0, NULL, 0}
 
 static const char trust_help[] =
@@ -704,6 +722,19 @@ static const char trust_help[] =
     "  --output text|json      the report format (json: one line, nv_result_to_json)\n"
     "  -v, --verbose           the library's log lines on stderr\n"
     "  -h, --help              this text\n"
+    "\n"
+    "revocation options (when the policy checks revocation):\n"
+    "  --revocation-offline    send no OCSP or CRL request: only --crl files and CRLs\n"
+    "                          in --revocation-cache answer, otherwise the status is\n"
+    "                          unknown and the policy's revocation action decides\n"
+    "  --crl FILE              use this CRL (DER or PEM) before downloading any\n"
+    "                          (repeatable, at most 64 files of 16 MiB each)\n"
+    "  --revocation-cache DIR  keep downloaded CRLs in the existing directory DIR\n"
+    "                          and use them until their nextUpdate, also offline\n"
+    "  --ocsp-timeout MS       give up on an OCSP responder after MS milliseconds\n"
+    "                          (1..60000, default 2000)\n"
+    "  --crl-timeout MS        give up on a CRL download after MS milliseconds\n"
+    "                          (1..60000, default 5000)\n"
     "\n"
     "<config> is $NOTATION_CONFIG, else $XDG_CONFIG_HOME/notation, else\n"
     "$HOME/.config/notation.\n"
@@ -833,6 +864,37 @@ static int verify_option(common *c, int opt, const char *arg, char **argv)
     c->timeout_ms = (uint32_t)v * 1000u;
     return 0;
   }
+  case OPT_REVOCATION_OFFLINE:
+    c->rev_offline = 1;
+    return 0;
+  case OPT_CRL:
+    if (c->crl_count == CRL_FILES_MAX)
+      return nc_usage_error(c->cmd, "at most %d --crl files", CRL_FILES_MAX);
+    c->crl_files[c->crl_count++] = arg;
+    return 0;
+  case OPT_REVOCATION_CACHE: {
+    struct stat st;
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+      return nc_usage_error(c->cmd, "--revocation-cache \"%s\" is not an existing directory",
+                            arg);
+    c->rev_cache_dir = arg;
+    return 0;
+  }
+  case OPT_OCSP_TIMEOUT:
+  case OPT_CRL_TIMEOUT: {
+    const char *flag = opt == OPT_OCSP_TIMEOUT ? "--ocsp-timeout" : "--crl-timeout";
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) : 0;
+    if (errno != 0 || end == NULL || *end != '\0' || v < 1 || v > 60000)
+      return nc_usage_error(c->cmd, "%s wants whole milliseconds from 1 to 60000, not \"%s\"",
+                            flag, arg);
+    if (opt == OPT_OCSP_TIMEOUT)
+      c->ocsp_timeout_ms = (uint32_t)v;
+    else
+      c->crl_timeout_ms = (uint32_t)v;
+    return 0;
+  }
   case OPT_ENVELOPE:
   case OPT_SIGNATURE:
     c->envelope_file = arg;
@@ -894,10 +956,131 @@ static char *selection_target(const char *ref, int *placeholder)
   return out;
 }
 
-/* A context (with the log on stderr for -v), the trust policy and the
- * stores of the statement that applies to `target` (a reference for OCI
- * policies, the statement name or NULL for the global statement of blob
- * policies): a store that only other statements name does not matter.
+/* ---- revocation options ---- */
+
+/* The value of a base64 character (RFC 4648 section 4), -1 for any other. */
+static int b64_value(uint8_t ch)
+{
+  if (ch >= 'A' && ch <= 'Z')
+    return ch - 'A';
+  if (ch >= 'a' && ch <= 'z')
+    return ch - 'a' + 26;
+  if (ch >= '0' && ch <= '9')
+    return ch - '0' + 52;
+  if (ch == '+')
+    return 62;
+  if (ch == '/')
+    return 63;
+  return -1;
+}
+
+/* Where a line of data[from..len) starts with `text`, or len. */
+static size_t find_line(const uint8_t *data, size_t from, size_t len, const char *text)
+{
+  size_t n = strlen(text);
+  for (size_t i = from; i + n <= len; i++)
+    if ((i == 0 || data[i - 1] == '\n') && memcmp(data + i, text, n) == 0)
+      return i;
+  return len;
+}
+
+#define PEM_CRL_BEGIN "-----BEGIN X509 CRL-----"
+#define PEM_CRL_END "-----END X509 CRL-----"
+
+/* A PEM CRL (RFC 7468) decoded in place to DER: one BEGIN X509 CRL block
+ * (text outside it is ignored), strict base64 inside: whitespace between
+ * characters, '=' padding only at the end and required, no stray bits.
+ * 1: data[0..*len) is the DER now; 0: no PEM block, the data is taken as
+ * DER; -1: a bad block, `why` says what. */
+static int pem_crl_to_der(uint8_t *data, size_t *len, const char **why)
+{
+  size_t n = *len;
+  size_t begin = find_line(data, 0, n, PEM_CRL_BEGIN);
+  if (begin == n)
+    return 0;
+  size_t p = begin + strlen(PEM_CRL_BEGIN);
+  size_t end = find_line(data, p, n, PEM_CRL_END);
+  *why = "no " PEM_CRL_END " line after " PEM_CRL_BEGIN;
+  if (end == n)
+    return -1;
+  *why = "more than one CRL in the file (give each with its own --crl)";
+  if (find_line(data, end, n, PEM_CRL_BEGIN) != n)
+    return -1;
+  *why = "bad base64 in the PEM block";
+  size_t out = 0, chars = 0, pads = 0;
+  uint32_t acc = 0;
+  for (; p < end; p++) {
+    uint8_t ch = data[p];
+    if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+      continue;
+    if (ch == '=') {
+      pads++;
+      continue;
+    }
+    int v = b64_value(ch);
+    if (v < 0 || pads > 0)
+      return -1;
+    acc = acc << 6 | (uint32_t)v;
+    if (++chars % 4 == 0) {
+      data[out++] = (uint8_t)(acc >> 16);
+      data[out++] = (uint8_t)(acc >> 8);
+      data[out++] = (uint8_t)acc;
+      acc = 0;
+    }
+  }
+  size_t rest = chars % 4;
+  if (chars == 0 || pads > 2 || (rest + pads) % 4 != 0 || (rest == 0) != (pads == 0))
+    return -1;
+  if (rest == 2) { /* 12 bits: one byte and four zero bits */
+    if (acc & 0xf)
+      return -1;
+    data[out++] = (uint8_t)(acc >> 4);
+  } else if (rest == 3) { /* 18 bits: two bytes and two zero bits */
+    if (acc & 0x3)
+      return -1;
+    data[out++] = (uint8_t)(acc >> 10);
+    data[out++] = (uint8_t)(acc >> 2);
+  }
+  *len = out;
+  return 1;
+}
+
+/* The revocation options onto the context, right after it is made. 0 or
+ * EXIT_USAGE (message printed). */
+static int revocation_setup(common *c)
+{
+  nv_ctx *ctx = c->ctx;
+  if (c->rev_offline && nv_revocation_set_offline(ctx, 1) != NV_OK)
+    return nc_error("--revocation-offline: %s", nv_ctx_last_error(ctx));
+  if ((c->ocsp_timeout_ms != 0 || c->crl_timeout_ms != 0) &&
+      nv_revocation_set_timeouts(ctx, c->ocsp_timeout_ms, c->crl_timeout_ms) != NV_OK)
+    return nc_error("--ocsp-timeout, --crl-timeout: %s", nv_ctx_last_error(ctx));
+  if (c->rev_cache_dir != NULL && nv_revocation_set_cache_dir(ctx, c->rev_cache_dir) != NV_OK)
+    return nc_error("--revocation-cache %s: %s", c->rev_cache_dir, nv_ctx_last_error(ctx));
+  for (size_t i = 0; i < c->crl_count; i++) {
+    const char *file = c->crl_files[i];
+    uint8_t *data = NULL;
+    size_t len = 0;
+    const char *why = NULL;
+    if (nc_read_file(file, CRL_FILE_MAX, "--crl file", &data, &len) != 0)
+      return EXIT_USAGE;
+    int rc = 0;
+    if (pem_crl_to_der(data, &len, &why) < 0)
+      rc = nc_error("--crl file %s: %s", file, why);
+    else if (nv_revocation_preload_crl(ctx, data, len) != NV_OK)
+      rc = nc_error("--crl file %s is not a usable CRL: %s", file, nv_ctx_last_error(ctx));
+    free(data);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* A context (with the log on stderr for -v and the revocation options),
+ * the trust policy and the stores of the statement that applies to
+ * `target` (a reference for OCI policies, the statement name or NULL for
+ * the global statement of blob policies): a store that only other
+ * statements name does not matter.
  * When no statement applies nothing is loaded and the verification
  * reports it. Defaults from notation's configuration directory. 0 or
  * EXIT_USAGE (message printed). */
@@ -907,6 +1090,8 @@ static int load_trust(common *c, nv_policy_kind kind, const char *target)
     return nc_error("cannot create a library context");
   if (c->verbose)
     nv_ctx_set_log_cb(c->ctx, nc_log_to_stderr, NV_LOG_DEBUG, NULL);
+  if (revocation_setup(c) != 0)
+    return EXIT_USAGE;
   nv_ctx *ctx = c->ctx;
   char *config = NULL, *policy_path = NULL, *store_path = NULL;
   int rc = EXIT_USAGE;
