@@ -26,8 +26,9 @@ NV_API nv_status nv_revocation_set_offline(nv_ctx *ctx, int32_t enable);
 
 /* Keep a DER CRL in the context for the revocation check (before any
  * download, and offline). It is used for the certificates of its issuer
- * while it validates (issuer signature, thisUpdate <= now <= nextUpdate).
- * `der` is copied. */
+ * that its scope takes in while it validates (issuer signature,
+ * thisUpdate <= now <= nextUpdate), also for a certificate that names
+ * only an OCSP responder when OCSP gives no answer. `der` is copied. */
 NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size_t len);
 
 /* Keep downloaded CRLs in the existing directory `dir` too (NULL: no

@@ -301,6 +301,20 @@ static bool cache_get(nv_vfy_crl_cache *c, const char *url, size_t index, int64_
   return found;
 }
 
+/* Whether preloaded CRLs are there: they may answer for a certificate
+ * that names only an OCSP responder. */
+static bool cache_has_preloaded(nv_vfy_crl_cache *c)
+{
+  if (c == NULL)
+    return false;
+  bool found = false;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->n && !found; i++)
+    found = c->e[i].url == NULL;
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
 /* ---- the on-disk cache ---- */
 
 /* dir + "/crl-" + hex(sha256(url)); false if it does not fit. */
@@ -372,12 +386,14 @@ static void disk_write(const char *dir, const char *url, const nv_buf *der, cons
   }
 }
 
-/* Parse and validate DER; NV_OK with *out set. */
+/* Parse and validate DER, and check that its scope takes in the
+ * certificate; NV_OK with *out set. */
 static nv_status use_crl(rev_job *j, const nv_buf *der, bool delta, nv_x509_crl **out,
                          nv_diag *d)
 {
   nv_status rc = nv_x509_crl_parse(der->data, der->len, out, d);
-  if (rc == NV_OK && (rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK) {
+  if (rc == NV_OK && ((rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK ||
+                      (rc = nv_x509_crl_covers(*out, j->cert, d)) != NV_OK)) {
     nv_x509_crl_free(*out);
     *out = NULL;
   }
@@ -404,7 +420,10 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x5
   }
   if (rc == NV_OK)
     return NV_OK;
-  rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "no CRL URL");
+  rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN,
+                   urls->count > 0 ? "no CRL URL answered"
+                                   : "no preloaded CRL of its issuer covers it, and it names no "
+                                     "CRL distribution point");
   for (size_t i = 0; i < urls->count; i++) {
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
@@ -490,7 +509,10 @@ static void *run_job(void *arg)
     } else {
       if (ocsp.count > 0)
         rc = check_ocsp(j, &ocsp, &j->d);
-      if (ocsp.count == 0 || (rc == NV_E_REVOCATION_UNKNOWN && cdp.count > 0)) {
+      /* no OCSP answer: the CRL, from a distribution point or preloaded */
+      if (ocsp.count == 0 ||
+          (rc == NV_E_REVOCATION_UNKNOWN &&
+           (cdp.count > 0 || cache_has_preloaded(j->s->cache)))) {
         if (ocsp.count > 0)
           nv_log(&j->d, NV_LOG_WARN, "revocation", "%s; falling back to CRL", j->d.msg);
         rc = check_crl(j, &cdp, &j->d);

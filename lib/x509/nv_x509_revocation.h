@@ -84,6 +84,12 @@ nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now
 nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *delta,
                                   nv_diag *d);
 
+/* Whether the scope of the CRL (its issuing distribution point) takes
+ * in `cert`: user or CA certificates as the certificate is, every reason,
+ * and, when the point has a name, a CRL distribution point of `cert` with
+ * that name. NV_OK, else NV_E_REVOCATION_CHECK_ERROR saying why not. */
+nv_status nv_x509_crl_covers(const nv_x509_crl *crl, X509 *cert, nv_diag *d);
+
 /* The status of `cert` (issued by the CRLs' issuer) in `base` and the
  * optional `delta`. An entry whose invalidityDate is after a non-zero
  * `signing_time` (the authentic signing time) does not revoke it;

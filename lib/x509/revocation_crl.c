@@ -237,9 +237,54 @@ nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *de
   return NV_OK;
 }
 
-/* The scope of an issuing distribution point must include the
- * certificate (CA or not), and cover every reason. */
-static nv_status check_scope(const nv_x509_crl *crl, X509 *cert, nv_diag *d)
+/* Whether two distribution point names share a name (RFC 5280 6.3.3
+ * b.2.i). A name relative to the CRL issuer counts as the directory name
+ * it stands for (`dpname`, set by DIST_POINT_set_dpname). */
+static bool same_point(const DIST_POINT_NAME *a, const DIST_POINT_NAME *b)
+{
+  if (a->type == 1 && b->type == 1)
+    return a->dpname != NULL && b->dpname != NULL && X509_NAME_cmp(a->dpname, b->dpname) == 0;
+  if (a->type == 1) {
+    const DIST_POINT_NAME *t = a;
+    a = b;
+    b = t;
+  }
+  /* a: a full name; b: full or relative */
+  for (int i = 0; i < sk_GENERAL_NAME_num(a->name.fullname); i++) {
+    GENERAL_NAME *x = sk_GENERAL_NAME_value(a->name.fullname, i);
+    if (b->type == 1) {
+      if (x->type == GEN_DIRNAME && b->dpname != NULL && X509_NAME_cmp(x->d.dirn, b->dpname) == 0)
+        return true;
+      continue;
+    }
+    for (int j = 0; j < sk_GENERAL_NAME_num(b->name.fullname); j++)
+      if (GENERAL_NAME_cmp(x, sk_GENERAL_NAME_value(b->name.fullname, j)) == 0)
+        return true;
+  }
+  return false;
+}
+
+/* A CRL whose issuing distribution point has a name covers only the
+ * certificates that name that point in their CRL distribution points. */
+static bool cert_names_point(const DIST_POINT_NAME *idp_name, X509 *cert)
+{
+  STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+  bool found = false;
+  for (int i = 0; i < sk_DIST_POINT_num(dps) && !found; i++) {
+    DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+    if (dp->distpoint == NULL || dp->CRLissuer != NULL)
+      continue; /* indirect CRLs are refused anyway */
+    if (dp->distpoint->type == 1 &&
+        DIST_POINT_set_dpname(dp->distpoint, X509_get_issuer_name(cert)) != 1)
+      continue;
+    found = same_point(idp_name, dp->distpoint);
+  }
+  sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+  ERR_clear_error();
+  return found;
+}
+
+nv_status nv_x509_crl_covers(const nv_x509_crl *crl, X509 *cert, nv_diag *d)
 {
   ISSUING_DIST_POINT *idp = X509_CRL_get_ext_d2i(crl->crl, NID_issuing_distribution_point,
                                                  NULL, NULL);
@@ -255,7 +300,15 @@ static nv_status check_scope(const nv_x509_crl *crl, X509 *cert, nv_diag *d)
     why = "only attribute certificates";
   else if (idp->onlysomereasons != NULL)
     why = "only some revocation reasons";
+  else if (idp->distpoint != NULL) {
+    if (idp->distpoint->type == 1 &&
+        DIST_POINT_set_dpname(idp->distpoint, X509_CRL_get_issuer(crl->crl)) != 1)
+      why = "a distribution point named relative to its issuer that cannot be resolved";
+    else if (!cert_names_point(idp->distpoint, cert))
+      why = "a distribution point that the certificate does not name";
+  }
   ISSUING_DIST_POINT_free(idp);
+  ERR_clear_error();
   if (why != NULL)
     return nv_diag_set(d, CHECK_ERROR, "the CRL covers %s", why);
   return NV_OK;
@@ -343,9 +396,9 @@ nv_status nv_x509_crl_check_cert(const nv_x509_crl *base, const nv_x509_crl *del
   if (X509_NAME_cmp(X509_CRL_get_issuer(base->crl), X509_get_issuer_name(cert)) != 0)
     return nv_diag_set(d, CHECK_ERROR, "the CRL's issuer is not the issuer of %s",
                        nv_x509_subject(cert, name, sizeof(name)));
-  nv_status rc = check_scope(base, cert, d);
+  nv_status rc = nv_x509_crl_covers(base, cert, d);
   if (rc == NV_OK && delta != NULL)
-    rc = check_scope(delta, cert, d);
+    rc = nv_x509_crl_covers(delta, cert, d);
   if (rc != NV_OK)
     return rc;
   lookup lk = {.reason = -1};

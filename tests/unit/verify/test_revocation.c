@@ -369,6 +369,76 @@ static void test_crl_cache_dir(void **state)
   rmdir(dir);
 }
 
+/* Preloaded CRLs answer for a certificate that names only an OCSP
+ * responder when OCSP gives no answer, and only a CRL whose scope takes
+ * the certificate in counts (gen_idp.sh: both leaves revoked in every
+ * CRL; the leaf names the points idp-a and idp-b, idp-match.crl names
+ * idp-b, idp-other.crl another point). */
+static void test_preloaded_crl_scope(void **state)
+{
+  (void)state;
+  X509 *ca = load_cert(DATA("idp-ca.crt"));
+  X509 *ocsponly = load_cert(DATA("idp-ocsponly.crt"));
+  X509 *leaf = load_cert(DATA("idp-leaf.crt"));
+  nv_buf full = load_bytes(DATA("idp-full.crl"));
+  nv_buf match = load_bytes(DATA("idp-match.crl"));
+  nv_buf other = load_bytes(DATA("idp-other.crl"));
+  nv_x509_crl *crl = NULL;
+  assert_int_equal(nv_x509_crl_parse(full.data, full.len, &crl, NULL), NV_OK);
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(crl, &info);
+  nv_x509_crl_free(crl);
+  int64_t now = info.this_update + 60;
+  X509 *chain[2] = {ocsponly, ca};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  server sv = {0}; /* OCSP: HTTP 500; no CRL anywhere */
+
+  /* offline, nothing preloaded: unknown, the message says why */
+  nv_ctx *ctx = NULL;
+  assert_int_equal(nv_ctx_new(&ctx), NV_OK);
+  assert_int_equal(nv_revocation_set_offline(ctx, 1), NV_OK);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_REVOCATION_UNKNOWN);
+  /* a preloaded CRL whose point the certificate does not name: unknown */
+  assert_int_equal(nv_revocation_preload_crl(ctx, other.data, other.len), NV_OK);
+  assert_int_equal(nv_revocation_preload_crl(ctx, match.data, match.len), NV_OK);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_REVOCATION_UNKNOWN);
+  assert_non_null(strstr(d.msg, "no preloaded CRL"));
+  /* the leaf naming idp-b: idp-match.crl (after idp-other.crl, which does
+   * not cover it) decides, offline */
+  chain[0] = leaf;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  /* a complete CRL without a scope: the OCSP-only certificate is revoked */
+  assert_int_equal(nv_revocation_preload_crl(ctx, full.data, full.len), NV_OK);
+  chain[0] = ocsponly;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  assert_non_null(strstr(d.msg, "OCSP Only Leaf"));
+  /* online too, when the responder fails */
+  assert_int_equal(nv_revocation_set_offline(ctx, 0), NV_OK);
+  ctx->revocation.fetch_cb = serve;
+  ctx->revocation.fetch_user = &sv;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 1); /* the OCSP request only */
+  nv_ctx_free(ctx);
+  nv_buf_free(&full);
+  nv_buf_free(&match);
+  nv_buf_free(&other);
+  X509_free(leaf);
+  X509_free(ocsponly);
+  X509_free(ca);
+}
+
 /* The TSA-chain form maps the codes (and checks at the current time: the
  * offline switch keeps it off the network). */
 static void test_tsa_chain_codes(void **state)
@@ -406,6 +476,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_tsa_chain_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_and_preload, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_dir, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_preloaded_crl_scope, setup, teardown),
   };
   if (nv_global_init(NV_INIT_DEFAULT) != NV_OK)
     return 1;

@@ -268,6 +268,50 @@ static void test_scope_and_issuer(void **state)
   X509_free(leaf);
 }
 
+/* An issuing distribution point with a name covers only certificates
+ * naming that point (gen_idp.sh: the leaf names idp-a and idp-b, the
+ * OCSP-only leaf no point; both are revoked in every CRL). */
+static void test_scope_distribution_point(void **state)
+{
+  (void)state;
+  X509 *ca = load_cert(DATA("idp-ca.crt"));
+  X509 *leaf = load_cert(DATA("idp-leaf.crt"));
+  X509 *ocsponly = load_cert(DATA("idp-ocsponly.crt"));
+  nv_x509_crl *full = load_crl(DATA("idp-full.crl"));
+  nv_x509_crl *match = load_crl(DATA("idp-match.crl"));
+  nv_x509_crl *other = load_crl(DATA("idp-other.crl"));
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(full, &info);
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_x509_crl *all[] = {full, match, other};
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(nv_x509_crl_validate(all[i], ca, info.this_update + 60, false, &d), NV_OK);
+  /* no point named: every certificate of the issuer */
+  assert_int_equal(nv_x509_crl_covers(full, leaf, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_covers(full, ocsponly, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_cert(full, NULL, ocsponly, 0, &d), NV_E_CERT_REVOKED);
+  /* the leaf's second point */
+  assert_int_equal(nv_x509_crl_covers(match, leaf, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_cert(match, NULL, leaf, 0, &d), NV_E_CERT_REVOKED);
+  /* a point the certificate does not name, or no point at all */
+  assert_int_equal(nv_x509_crl_covers(other, leaf, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "does not name"));
+  assert_int_equal(nv_x509_crl_check_cert(other, NULL, leaf, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_covers(match, ocsponly, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "does not name"));
+  /* as a delta's scope too */
+  assert_int_equal(nv_x509_crl_check_cert(full, other, leaf, 0, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  nv_x509_crl_free(full);
+  nv_x509_crl_free(match);
+  nv_x509_crl_free(other);
+  X509_free(ocsponly);
+  X509_free(leaf);
+  X509_free(ca);
+}
+
 static void test_urls(void **state)
 {
   (void)state;
@@ -475,6 +519,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
     cmocka_unit_test_setup_teardown(test_invalidity_date, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_scope_distribution_point, setup, teardown),
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
