@@ -6,7 +6,9 @@
 GROUP is one of usage, verify, failures, envelope, blob, policy (meson runs
 each as its own test of the suite "cli"). Standard library only; the blob
 group runs tests/signer/notary_signer.py (python3-cryptography) as an
-independent signer.
+independent signer, and its revocation case imports it and
+python3-cryptography to make a leaf with a CRL distribution point and the
+root's CRLs.
 Every verification pins its time with --at. Prints one line per case and
 ends with "N passed, N failed".
 """
@@ -196,6 +198,42 @@ def t_usage(env):
         case("--timeout %r rejected" % bad, reg + ["--timeout", bad, "r.io/a:v1"], 2,
              "--timeout wants whole seconds")
     case("--ca-file without its argument", base + [ref, "--ca-file"], 2, "needs an argument")
+    # revocation options, shared by the three verify commands
+    for cmd in ("verify", "verify-envelope", "verify-blob"):
+        case("%s --help lists the revocation options" % cmd, [cmd, "--help"], 0,
+             out_has="revocation options")
+        for flag in ("--revocation-offline", "--crl FILE", "--revocation-cache DIR",
+                     "--ocsp-timeout MS", "--crl-timeout MS"):
+            case("%s --help lists %s" % (cmd, flag), [cmd, "--help"], 0, out_has=flag)
+    for flag in ("--ocsp-timeout", "--crl-timeout"):
+        for bad in ("0", "60001", "abc", "-1", "", "1.5", " 5", "+5", "99999999999999999999"):
+            case("%s %r rejected" % (flag, bad), base + [flag, bad, ref], 2,
+                 flag + " wants whole milliseconds from 1 to 60000")
+    case("revocation options accepted", base + ["--at", PIN, "--ocsp-timeout", "60000",
+                                                "--crl-timeout", "1", "--revocation-offline",
+                                                "--revocation-cache", env.tmp, ref],
+         0, out_has="VERIFIED")
+    missing = os.path.join(env.tmp, "missing.crl")
+    case("--crl of a missing file", base + ["--crl", missing, ref], 2,
+         "cannot open --crl file " + missing)
+    not_crl = env.write("not-a-crl.crl", "this is not a CRL\n")
+    case("--crl of a file that is not a CRL", base + ["--crl", not_crl, ref], 2,
+         "--crl file %s is not a usable CRL: nv_revocation_preload_crl: " % not_crl)
+    case("--crl of a certificate", base + ["--crl", os.path.join(
+        env.store, "x509", "ca", "bench-rsa3072", "root.crt"), ref], 2, "is not a usable CRL")
+    bad_pem = env.write("bad-pem.crl", "-----BEGIN X509 CRL-----\nMIIB=\n-----END X509 CRL-----\n")
+    case("--crl of a PEM block with bad base64", base + ["--crl", bad_pem, ref], 2,
+         "--crl file %s: bad base64 in the PEM block" % bad_pem)
+    open_pem = env.write("open-pem.crl", "-----BEGIN X509 CRL-----\nMIIB\n")
+    case("--crl of a PEM block without its end", base + ["--crl", open_pem, ref], 2,
+         "no -----END X509 CRL----- line")
+    case("--crl of a directory", base + ["--crl", env.tmp, ref], 2,
+         "--crl file %s is not a regular file" % env.tmp)
+    case("--crl 65 times", base + ["--crl", not_crl] * 65 + [ref], 2, "at most 64 --crl files")
+    case("--crl without its argument", base + [ref, "--crl"], 2, "--crl needs an argument")
+    for bad in (os.path.join(env.tmp, "no-such-dir"), not_crl, ""):
+        case("--revocation-cache %r rejected" % bad, base + ["--revocation-cache", bad, ref], 2,
+             '--revocation-cache "%s" is not an existing directory' % bad)
     case("verify-envelope without --target",
          ["verify-envelope", "--envelope", "e", "--media-type", "application/cose", "r"], 2,
          "--envelope, --media-type and --target are required")
@@ -682,7 +720,7 @@ def t_blob(env, signer):
         content = f.read()
     digest = "sha384:" + hashlib.sha384(content).hexdigest()
 
-    def run(target, *extra, sig=signature, at=PIN):
+    def run(target, *extra, sig=signature, at=PIN, store=store):
         args = ["verify-blob", "--signature", sig, "--trust-policy", policy,
                 "--trust-store", store]
         if at:
@@ -786,6 +824,73 @@ def t_blob(env, signer):
         check("signing agent:           notaryc-cli-test/1.0 (unsigned)" in out, out)
         check('"digest":"%s"' % digest in out, "payload not shown")
 
+    def revocation_offline():
+        # A leaf naming a CRL distribution point (nothing listens there;
+        # offline nothing is asked), the root's CRLs made by
+        # python3-cryptography, never by libnotaryc.
+        sys.path.insert(0, os.path.dirname(os.path.abspath(signer)))
+        import datetime
+        import notary_signer as ns
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        rwork = os.path.join(work, "revocation")
+        root = ns.make_root("C=US, O=notaryc CLI test, CN=notaryc CLI revocation root", "ec256",
+                            crl_sign=True)
+        other = ns.make_root("C=US, O=notaryc CLI test, CN=notaryc CLI revocation root", "ec256",
+                             crl_sign=True)  # same name, another key
+        leaf = ns.make_leaf(root, "C=US, O=notaryc CLI test, CN=notaryc CLI revocation signer",
+                            "ec256", crl_url="http://127.0.0.1:9/notaryc-cli-test.crl")
+        sig = os.path.join(rwork, "revocation.jws.sig")
+        ns.write_file(sig, ns.sign_jws(leaf, [leaf.cert, root.cert], ns.blob_descriptor(
+            content, ns.key_algorithm(leaf.key)), "2026-01-01T00:00:00Z"))
+        rstore = os.path.join(rwork, "truststore")
+        ns.write_file(os.path.join(rstore, "x509", "ca", "blob-test", "root.crt"),
+                      ns.pem(root.cert))
+        pin = ns.parse_time(PIN)
+
+        def crl(issuer, revoked=(), encoding=serialization.Encoding.DER):
+            b = (x509.CertificateRevocationListBuilder().issuer_name(issuer.cert.subject)
+                 .last_update(pin - datetime.timedelta(days=1))
+                 .next_update(pin + datetime.timedelta(days=1))
+                 .add_extension(x509.CRLNumber(1), critical=False))
+            for serial in revoked:
+                b = b.add_revoked_certificate(x509.RevokedCertificateBuilder()
+                                              .serial_number(serial)
+                                              .revocation_date(pin - datetime.timedelta(days=2))
+                                              .build())
+            path = os.path.join(rwork, "crl-%d.crl" % len(os.listdir(rwork)))
+            ns.write_file(path, b.sign(issuer.key, hashes.SHA256()).public_bytes(encoding))
+            return path
+
+        def rev(*extra):
+            rc, out, err = run(blob, "--revocation-offline", "--output", "json", *extra, sig=sig,
+                               store=rstore)
+            doc = parse_json(out) if out else {}
+            s = (doc.get("signatures") or [{}])[0]
+            return rc, s.get("status"), s.get("checks", {}).get("revocation", {}), out, err
+
+        rc, status, check_, out, err = rev()
+        expect_rc(rc, 1, out, err)
+        check(status == "NV_E_REVOCATION_UNKNOWN" and check_.get("outcome") == "failed" and
+              check_.get("action") == "enforce", "offline without --crl: %s %r" % (status, check_))
+        for name, path in (("DER", crl(root)),
+                           ("PEM", crl(root, encoding=serialization.Encoding.PEM))):
+            rc, status, check_, out, err = rev("--crl", path)
+            expect_rc(rc, 0, out, err)
+            check(status == "NV_OK" and check_.get("outcome") == "passed",
+                  "offline with a %s --crl: %s %r" % (name, status, check_))
+        rc, status, check_, out, err = rev("--crl", crl(root, [leaf.cert.serial_number]))
+        expect_rc(rc, 1, out, err)
+        check(status == "NV_E_CERT_REVOKED", "a --crl that lists the leaf: %s" % status)
+        # a CRL under the root's name signed by another key does not count
+        rc, status, check_, out, err = rev("--crl", crl(other))
+        expect_rc(rc, 1, out, err)
+        check(status == "NV_E_REVOCATION_UNKNOWN", "a --crl by another key: %s" % status)
+        # the text report says why
+        rc, out, err = run(blob, "--revocation-offline", sig=sig, store=rstore)
+        expect_rc(rc, 1, out, err)
+        check("REJECTED (NV_E_REVOCATION_UNKNOWN)" in out, out)
+
     return [("blob signature verifies", good),
             ("--policy-name", named_policy),
             ("--blob-media-type", blob_media_type),
@@ -795,7 +900,8 @@ def t_blob(env, signer):
             ("blob policy from NOTATION_CONFIG", default_config),
             ("OCI policy given for a blob", oci_policy_refused),
             ("policy validate/match on a blob policy", blob_policy_commands),
-            ("inspect the blob signature", inspect_blob_signature)]
+            ("inspect the blob signature", inspect_blob_signature),
+            ("--revocation-offline: unknown; --crl DER or PEM answers", revocation_offline)]
 
 
 # ---------------------------------------------------------------- policy, inspect
