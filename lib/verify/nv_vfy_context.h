@@ -5,6 +5,7 @@
 #include <notaryc/nv_context.h>
 #include "base/nv_diag.h"
 #include "policy/nv_pol_store.h"
+#include "verify/nv_vfy_pipeline.h"
 #include "verify/nv_vfy_revocation.h"
 #include "x509/nv_x509_cache.h"
 
@@ -13,6 +14,12 @@ struct nv_ctx {
   nv_x509_cache *cache; /* certificates and chains seen; made on first use */
   struct nv_reg_client *registry; /* registry settings, connections, tokens; made on first use */
   nv_vfy_rev_settings revocation; /* OCSP / CRL time-outs, offline, the fetch override */
+  /* the TSA-chain revocation checker the public entry points put in
+   * nv_vfy_inputs.tsa_revocation: NULL (the default, no public setter)
+   * checks with `revocation`; test programs that verify through the
+   * public API set a stub on their own context */
+  nv_vfy_tsa_revocation_fn tsa_revocation;
+  void *tsa_revocation_user;
 };
 
 /* The context's certificate cache for a verification against `store`

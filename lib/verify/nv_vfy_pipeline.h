@@ -82,17 +82,6 @@ typedef struct x509_st X509;
 typedef nv_status (*nv_vfy_tsa_revocation_fn)(void *user, X509 *const *chain, size_t count,
                                               int64_t gen_time, nv_diag *d);
 
-/* The checker used when nv_vfy_inputs gives none (set before verifying,
- * not while verifications run; NULL restores the default). Test programs
- * install a "not revoked" stub. Without either, the revocation layer
- * checks the TSA chain with nv_vfy_inputs.revocation's settings
- * (nv_vfy_revocation_check_tsa_chain); without settings either, a TSA chain
- * whose certificates below the root name an OCSP responder or a CRL
- * distribution point fails closed with NV_E_TSA_REVOCATION_CHECK_ERROR. A
- * statement whose revocation action is skip does not check the TSA
- * chain's revocation either. */
-void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user);
-
 typedef struct nv_vfy_inputs {
   const nv_pol_statement *stmt; /* the applicable statement (not level skip) */
   nv_vfy_trusted_fn trusted;    /* see above */
@@ -104,8 +93,13 @@ typedef struct nv_vfy_inputs {
   const char *const *metadata_values;
   size_t metadata_count;
   nv_x509_cache *cache;  /* per-context certificate cache, may be NULL */
-  /* TSA-chain revocation for the authentic-timestamp step; NULL: the
-   * default (nv_vfy_set_default_tsa_revocation) */
+  /* TSA-chain revocation for the authentic-timestamp step (test programs
+   * pass a stub here). NULL: the revocation layer checks the TSA chain
+   * with `revocation`'s settings (nv_vfy_revocation_check_tsa_chain);
+   * without settings either, a TSA chain whose certificates below the
+   * root name an OCSP responder or a CRL distribution point fails closed
+   * with NV_E_TSA_REVOCATION_CHECK_ERROR. A statement whose revocation
+   * action is skip does not check the TSA chain's revocation either. */
   nv_vfy_tsa_revocation_fn tsa_revocation;
   void *tsa_revocation_user;
   /* OCSP / CRL settings of the revocation step (time-outs, fetch

@@ -4,14 +4,14 @@
  * authentic-timestamp step (lib/x509/timestamp.c for the token and the TSA
  * chain). The revocation step checks the signing chain over OCSP and
  * CRLs (lib/verify/revocation.c, settings in nv_vfy_inputs.revocation);
- * the TSA chain's check is the authentic-timestamp step's hook (with none,
- * a TSA chain naming OCSP/CRL URLs fails closed with
- * NV_E_TSA_REVOCATION_CHECK_ERROR).
+ * the authentic-timestamp step checks the TSA chain's with
+ * nv_vfy_inputs.tsa_revocation, else with the revocation layer under the
+ * same settings (with neither, a TSA chain naming OCSP/CRL URLs fails
+ * closed with NV_E_TSA_REVOCATION_CHECK_ERROR).
  */
 #include "verify/nv_vfy_pipeline.h"
 
 #include <inttypes.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -122,16 +122,6 @@ static bool some_cert_expired(const nv_x509_list *chain, int64_t now)
   return false;
 }
 
-/* The default TSA-chain revocation check (nv_vfy_set_default_tsa_revocation). */
-static _Atomic(nv_vfy_tsa_revocation_fn) default_tsa_revocation;
-static void *_Atomic default_tsa_revocation_user;
-
-void nv_vfy_set_default_tsa_revocation(nv_vfy_tsa_revocation_fn fn, void *user)
-{
-  atomic_store(&default_tsa_revocation_user, user);
-  atomic_store(&default_tsa_revocation, fn);
-}
-
 /* Without a checker and revocation settings: a TSA certificate below the
  * root that names an OCSP responder or a CRL distribution point cannot be
  * checked, so the step fails closed. */
@@ -194,16 +184,12 @@ static nv_status verify_timestamp(const nv_vfy_inputs *in, const nv_vfy_signed *
   rc = nv_x509_tst_check_window(&t, s->chain.items, s->chain.count, ld);
   if (rc != NV_OK)
     goto out;
-  /* The checker: the inputs', else the process default (tests), else the
-   * revocation layer with the inputs' settings (OCSP then CRL, as for the
-   * signing chain), else (no settings) fail closed. A statement that skips
-   * revocation skips the TSA chain's too. */
+  /* The checker: the inputs', else the revocation layer with the inputs'
+   * settings (OCSP then CRL, as for the signing chain), else (no settings)
+   * fail closed. A statement that skips revocation skips the TSA chain's
+   * too. */
   nv_vfy_tsa_revocation_fn fn = in->tsa_revocation;
   void *user = in->tsa_revocation_user;
-  if (fn == NULL) {
-    fn = atomic_load(&default_tsa_revocation);
-    user = atomic_load(&default_tsa_revocation_user);
-  }
   if (fn == NULL && in->revocation != NULL) {
     fn = nv_vfy_revocation_check_tsa_chain;
     user = (void *)(uintptr_t)in->revocation; /* read only */

@@ -207,6 +207,8 @@ static nv_status session_start(session *s, nv_ctx *ctx, const nv_trust_policy *p
   s->in.metadata_count = s->opts->metadata_count;
   s->in.cache = nv_vfy_ctx_cache(ctx, store->store); /* NULL: verify without one */
   s->in.revocation = &ctx->revocation;
+  s->in.tsa_revocation = ctx->tsa_revocation;
+  s->in.tsa_revocation_user = ctx->tsa_revocation_user;
   return NV_OK;
 }
 

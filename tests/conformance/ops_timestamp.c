@@ -4,6 +4,7 @@
  * SignedData only with a TSTInfo inside, and verifies the signature while
  * parsing (notary-spec.md 10.3: the CMS signature before anything else). */
 #include "runner.h"
+#include "verify_common.h"
 
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -406,15 +407,6 @@ static nv_status step_trusted(void *user, nv_pol_store_type type, const nv_pol_c
   return NV_OK;
 }
 
-/* tsa_revocation "stub-not-revoked": the reference checked the TSA chain
- * online; the case wants that answer without network. */
-static nv_status stub_not_revoked(void *user, X509 *const *chain, size_t count, int64_t gen_time,
-                                  nv_diag *d)
-{
-  (void)user, (void)chain, (void)count, (void)gen_time, (void)d;
-  return NV_OK;
-}
-
 static bool replace_buf(case_ctx *c, nv_buf *b, const uint8_t *data, size_t len)
 {
   nv_buf_free(b);
@@ -494,7 +486,7 @@ static void op_authentic_timestamp_step(case_ctx *c)
   in.trusted_user = &st;
   in.now = now;
   if (tsa_rev != NULL)
-    in.tsa_revocation = stub_not_revoked;
+    in.tsa_revocation = verify_tsa_not_revoked;
   nv_vfy_sig_result r;
   memset(&r, 0, sizeof(r));
   nv_status rc = nv_vfy_check_authentic_timestamp(&in, &s, &r, &d);
@@ -523,35 +515,9 @@ out:
   nv_pol_doc_free(doc);
 }
 
-/* "verify" (ops_verify.c) with the TSA-chain revocation answer a case
- * asks for: tsa_revocation "stub-not-revoked" installs a "not revoked"
- * checker as the pipeline's default for this case only (the public API
- * builds its pipeline inputs itself). */
-static void op_verify_with_tsa_stub(case_ctx *c)
-{
-  const op_def *v = NULL;
-  for (const op_def *op = verify_ops; op->name != NULL && v == NULL; op++)
-    if (strcmp(op->name, "verify") == 0)
-      v = op;
-  if (v == NULL) {
-    op_failure_msg(c, NV_E_INTERNAL, "no verify operation");
-    return;
-  }
-  const char *tsa_rev = in_string(c, "tsa_revocation");
-  bool stub = tsa_rev != NULL && strcmp(tsa_rev, "stub-not-revoked") == 0;
-  if (stub)
-    nv_vfy_set_default_tsa_revocation(stub_not_revoked, NULL);
-  v->fn(c);
-  if (stub)
-    nv_vfy_set_default_tsa_revocation(NULL, NULL);
-}
-
+/* The verify cases of the category authentic-timestamp run ops_verify.c's
+ * "verify" (its input tsa_revocation). */
 const op_def timestamp_ops[] = {
-  /* the inputs of ops_verify.c's "verify" */
-  {"verify", op_verify_with_tsa_stub,
-   {"envelope", "media_type", "policy", "policy_pattern", "levels", "store_dir",
-    "artifact_reference", "target_descriptor", "verification_time", "user_metadata",
-    "tsa_revocation", "installed_plugins", "installed_plugin"}},
   {"parse-timestamp-token", op_parse_token, {"token"}},
   {"parse-tstinfo", op_parse_token, {"token"}},
   {"resolve-tsa-signing-certificate", op_parse_token, {"token"}},

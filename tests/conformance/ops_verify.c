@@ -1,8 +1,11 @@
 /*
- * Verification operations: categories verify-oci and plugin. One envelope
- * through the per-signature pipeline (lib/verify/pipeline.c) under a trust
- * policy statement selected for an OCI reference (verify_common.c). The
- * plugin inputs (installed_plugin(s)) are read by ops_plugin.c.
+ * Verification operations: categories verify-oci, plugin and the verify
+ * cases of authentic-timestamp. One envelope through the per-signature
+ * pipeline (lib/verify/pipeline.c) under a trust policy statement selected
+ * for an OCI reference (verify_common.c). The plugin inputs
+ * (installed_plugin(s)) are read by ops_plugin.c; tsa_revocation
+ * "stub-not-revoked" answers the TSA chain's revocation check with "not
+ * revoked" (verify_tsa_not_revoked).
  *
  * With "policy_pattern" and "levels" the operation runs once per level
  * ({level} replaced in the pattern) and reports "per_level": for each
@@ -42,6 +45,7 @@ static bool read_inputs(case_ctx *c, verify_in *vi)
     op_skip(c, "tsa_revocation other than \"stub-not-revoked\" is not supported");
     return false;
   }
+  vi->tsa_not_revoked = tsa_rev != NULL;
   if (env_path != NULL && !read_input_file(c, env_path, &vi->envelope))
     return false;
   const nv_json *target = in_value(c, "target_descriptor");

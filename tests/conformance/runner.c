@@ -20,11 +20,9 @@ extern const op_def revocation_ops[]; /* ops_revocation.c */
 
 extern const op_def timestamp_ops[]; /* ops_timestamp.c */
 
-/* timestamp_ops first: its "verify" installs the TSA revocation stub a
- * case asks for, then runs verify_ops' "verify". */
-static const op_def *const op_tables[] = {timestamp_ops, envelope_ops, x509_ops, policy_ops,
-                                             store_ops,     verify_ops,   blob_ops, plugin_ops,
-                                             revocation_ops};
+static const op_def *const op_tables[] = {envelope_ops, x509_ops, policy_ops, store_ops,
+                                             verify_ops,   blob_ops, plugin_ops,
+                                             revocation_ops, timestamp_ops};
 
 /* ---------- inputs and outcome ---------- */
 

@@ -6,7 +6,15 @@
 #include <string.h>
 #include "base/nv_time.h"
 #include "policy/nv_pol_store.h"
+#include "verify/nv_vfy_context.h"
 #include "verify/nv_vfy_trust.h"
+
+nv_status verify_tsa_not_revoked(void *user, X509 *const *chain, size_t count,
+                                 int64_t gen_time, nv_diag *d)
+{
+  (void)user, (void)chain, (void)count, (void)gen_time, (void)d;
+  return NV_OK;
+}
 
 void verify_in_init(verify_in *vi, nv_pol_doc_kind kind)
 {
@@ -175,6 +183,8 @@ char *verify_run(case_ctx *c, const verify_in *vi, const char *policy_path, bool
   nv_truststore *store = NULL;
   nv_result *result = NULL;
   nv_status rc = nv_ctx_new(&ctx);
+  if (rc == NV_OK && vi->tsa_not_revoked)
+    ctx->tsa_revocation = verify_tsa_not_revoked; /* internal: no public setter */
   if (rc == NV_OK && (size_t)snprintf(path, sizeof(path), "%s/%s", c->root, policy_path) >=
                          sizeof(path))
     rc = NV_E_INVALID_ARG;

@@ -12,6 +12,7 @@
 
 #include "base/nv_descriptor.h"
 #include "policy/nv_pol_policy.h"
+#include "verify/nv_vfy_pipeline.h"
 #include <notaryc.h>
 
 typedef struct verify_in {
@@ -30,7 +31,16 @@ typedef struct verify_in {
   const char **keys;       /* user_metadata */
   const char **values;
   size_t metadata_count;
+  /* tsa_revocation "stub-not-revoked": the TSA chain is checked by
+   * verify_tsa_not_revoked instead of the revocation layer */
+  bool tsa_not_revoked;
 } verify_in;
+
+/* The TSA-chain revocation checker (nv_vfy_tsa_revocation_fn) of the
+ * input tsa_revocation "stub-not-revoked": the reference checked the TSA
+ * chain online; the case wants that answer without network. */
+nv_status verify_tsa_not_revoked(void *user, X509 *const *chain, size_t count,
+                                 int64_t gen_time, nv_diag *d);
 
 void verify_in_init(verify_in *vi, nv_pol_doc_kind kind);
 void verify_in_free(verify_in *vi);
@@ -39,7 +49,9 @@ void verify_in_free(verify_in *vi);
  * (optional); false after reporting a failure. */
 bool verify_read_common(case_ctx *c, verify_in *vi);
 
-/* Verify under the policy document at root/policy_path. Returns the
+/* Verify under the policy document at root/policy_path (with
+ * vi->tsa_not_revoked, the context's TSA-chain checker is
+ * verify_tsa_not_revoked). Returns the
  * verdict as a JSON object (caller frees): {"overall": "success" |
  * "failure" | "skipped", "error": ..., "result_for_<type>": {"action",
  * "error"}} for every validation type that ran. *ok receives whether the

@@ -102,6 +102,8 @@ typedef struct run_opts {
   const char *const *md_values;
   size_t md_count;
   const nv_vfy_rev_settings *revocation; /* NULL: the defaults */
+  nv_vfy_tsa_revocation_fn tsa_revocation; /* NULL: the pipeline's own */
+  void *tsa_revocation_user;
 } run_opts;
 
 static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
@@ -128,6 +130,8 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
       .metadata_values = o->md_values,
       .metadata_count = o->md_count,
       .revocation = o->revocation,
+      .tsa_revocation = o->tsa_revocation,
+      .tsa_revocation_user = o->tsa_revocation_user,
   };
   nv_diag d;
   nv_diag_init(&d);
@@ -318,9 +322,8 @@ static void test_timestamp_policy(void **state)
   assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_MISSING);
 }
 
-/* An envelope with an RFC 3161 token under a policy with a tsa store:
- * until timestamps are verified, the step fails closed. */
-/* TSA-chain revocation stubs for the authentic-timestamp step. */
+/* TSA-chain revocation stubs for the authentic-timestamp step, passed in
+ * nv_vfy_inputs.tsa_revocation. */
 static nv_status tsa_not_revoked(void *user, X509 *const *chain, size_t count, int64_t gen_time,
                                  nv_diag *d)
 {
@@ -396,8 +399,9 @@ static void test_timestamp_verified(void **state)
   (void)state;
   nv_vfy_sig_result r;
   size_t tsa_len = 0;
-  nv_vfy_set_default_tsa_revocation(tsa_not_revoked, &tsa_len);
   run_opts o = timestamp_opts(SIGENV "jwsWithTimestamp.sig");
+  o.tsa_revocation = tsa_not_revoked;
+  o.tsa_revocation_user = &tsa_len;
   assert_int_equal(run(&o, &r), NV_OK);
   assert_check(&r, NV_POL_CHECK_AUTHENTIC_TIMESTAMP, NV_POL_ACTION_ENFORCE, NV_VFY_CHECK_PASSED,
                NV_OK);
@@ -434,12 +438,12 @@ static void test_timestamp_verified(void **state)
   o.media_type = NULL;
   assert_int_equal(run(&o, &r), NV_E_TIMESTAMP_BEFORE_CERT_VALIDITY);
   /* a revoked TSA chain */
-  nv_vfy_set_default_tsa_revocation(tsa_revoked, NULL);
+  o.tsa_revocation = tsa_revoked;
+  o.tsa_revocation_user = NULL;
   o.envelope = SIGENV "jwsWithTimestamp.sig";
   o.media_type = NULL;
   assert_int_equal(run(&o, &r), NV_E_TSA_CERT_REVOKED);
   assert_int_equal(r.failed_check, NV_POL_CHECK_AUTHENTIC_TIMESTAMP);
-  nv_vfy_set_default_tsa_revocation(NULL, NULL);
 }
 
 static void test_user_metadata(void **state)
