@@ -16,7 +16,7 @@ NV_API nv_status nv_ctx_new(nv_ctx **out)
   if (ctx == NULL)
     return NV_E_NOMEM;
   nv_diag_init(&ctx->diag);
-  if (nv_vfy_crl_cache_new(&ctx->revocation.cache) != NV_OK) {
+  if (nv_vfy_rev_cache_new(&ctx->revocation.cache) != NV_OK) {
     free(ctx);
     return NV_E_NOMEM;
   }
@@ -30,7 +30,7 @@ NV_API void nv_ctx_free(nv_ctx *ctx)
     return;
   nv_x509_cache_free(ctx->cache);
   nv_reg_client_free(ctx->registry);
-  nv_vfy_crl_cache_free(ctx->revocation.cache);
+  nv_vfy_rev_cache_free(ctx->revocation.cache);
   free(ctx->revocation.cache_dir);
   free(ctx);
 }

@@ -24,18 +24,21 @@ typedef struct x509_st X509;
 #define NV_VFY_REV_OCSP_TIMEOUT_MS 2000u
 #define NV_VFY_REV_CRL_TIMEOUT_MS 5000u
 
-/* CRLs kept in memory per context: downloaded ones by URL (used until
- * their nextUpdate), preloaded ones by issuer. At most
- * NV_VFY_CRL_CACHE_MAX entries and NV_VFY_CRL_CACHE_BYTES bytes of DER;
- * the oldest download goes first (preloaded CRLs stay). Thread-safe. */
-#define NV_VFY_CRL_CACHE_MAX 64
-#define NV_VFY_CRL_CACHE_BYTES ((size_t)64 << 20)
-typedef struct nv_vfy_crl_cache nv_vfy_crl_cache;
-nv_status nv_vfy_crl_cache_new(nv_vfy_crl_cache **out);
-void nv_vfy_crl_cache_free(nv_vfy_crl_cache *c);
-/* Keep a parsed-and-checked-to-parse DER CRL; `url` NULL: preloaded.
- * NV_E_LIMIT when it cannot fit (preloaded CRLs are never dropped). */
-nv_status nv_vfy_crl_cache_put(nv_vfy_crl_cache *c, const char *url, const uint8_t *der,
+/* Revocation data kept in memory per context: downloaded CRLs by URL
+ * (used until their nextUpdate), preloaded CRLs, and OCSP answers that
+ * gave a status (by "ocsp:" and the SHA-256 of the request; checked
+ * again at every use, so a stale one is fetched anew). At most
+ * NV_VFY_REV_CACHE_MAX entries and NV_VFY_REV_CACHE_BYTES bytes; the
+ * oldest download goes first (preloaded CRLs stay). Thread-safe. */
+#define NV_VFY_REV_CACHE_MAX 256
+#define NV_VFY_REV_CACHE_BYTES ((size_t)64 << 20)
+typedef struct nv_vfy_rev_cache nv_vfy_rev_cache;
+nv_status nv_vfy_rev_cache_new(nv_vfy_rev_cache **out);
+void nv_vfy_rev_cache_free(nv_vfy_rev_cache *c);
+/* Keep DER bytes under `url` (a CRL URL or an "ocsp:" key), valid until
+ * `next_update`; `url` NULL: a preloaded CRL. NV_E_LIMIT when it cannot
+ * fit (preloaded CRLs are never dropped). */
+nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *der,
                                size_t len, int64_t next_update, nv_diag *d);
 
 typedef struct nv_vfy_rev_settings {
@@ -45,8 +48,8 @@ typedef struct nv_vfy_rev_settings {
   void *fetch_user;
   const char *ca_file; /* for https URLs (which are refused today); NULL: system */
   const char *proxy;   /* NULL: environment, "": none */
-  bool offline; /* no request: only cached and preloaded CRLs answer, else unknown */
-  nv_vfy_crl_cache *cache; /* NULL: none */
+  bool offline; /* no request: only cached answers and preloaded CRLs, else unknown */
+  nv_vfy_rev_cache *cache; /* NULL: none */
   /* a directory for downloaded CRLs (file "crl-<sha256 of the URL>"),
    * written atomically inside it, validated when read, used until the
    * CRL's nextUpdate; NULL: none */

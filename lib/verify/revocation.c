@@ -101,6 +101,142 @@ static nv_status fetch(rev_job *j, const char *method, const char *url, const nv
   return rc;
 }
 
+/* ---- the in-memory cache (CRLs and OCSP answers) ---- */
+
+typedef struct cache_entry {
+  char *url; /* NULL: preloaded */
+  uint8_t *der;
+  size_t len;
+  int64_t next_update;
+} cache_entry;
+
+struct nv_vfy_rev_cache {
+  pthread_mutex_t mu;
+  cache_entry e[NV_VFY_REV_CACHE_MAX]; /* oldest first */
+  size_t n;
+  size_t bytes;
+};
+
+nv_status nv_vfy_rev_cache_new(nv_vfy_rev_cache **out)
+{
+  *out = calloc(1, sizeof(**out));
+  if (*out == NULL)
+    return NV_E_NOMEM;
+  if (pthread_mutex_init(&(*out)->mu, NULL) != 0) {
+    free(*out);
+    *out = NULL;
+    return NV_E_NOMEM;
+  }
+  return NV_OK;
+}
+
+static void entry_free(cache_entry *e)
+{
+  free(e->url);
+  free(e->der);
+  memset(e, 0, sizeof(*e));
+}
+
+void nv_vfy_rev_cache_free(nv_vfy_rev_cache *c)
+{
+  if (c == NULL)
+    return;
+  for (size_t i = 0; i < c->n; i++)
+    entry_free(&c->e[i]);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+static void drop(nv_vfy_rev_cache *c, size_t i)
+{
+  c->bytes -= c->e[i].len;
+  entry_free(&c->e[i]);
+  memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof(c->e[0]));
+  c->n--;
+  memset(&c->e[c->n], 0, sizeof(c->e[0]));
+}
+
+nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *der,
+                               size_t len, int64_t next_update, nv_diag *d)
+{
+  if (len > NV_VFY_REV_CACHE_BYTES)
+    return nv_diag_set(d, NV_E_LIMIT, "a CRL of %zu bytes does not fit the CRL cache", len);
+  cache_entry e = {.len = len, .next_update = next_update};
+  e.der = malloc(len ? len : 1);
+  e.url = url != NULL ? strdup(url) : NULL;
+  if (e.der == NULL || (url != NULL && e.url == NULL)) {
+    entry_free(&e);
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  }
+  memcpy(e.der, der, len);
+  pthread_mutex_lock(&c->mu);
+  /* the same URL (or the same preloaded bytes) replaces its entry */
+  for (size_t i = 0; i < c->n; i++)
+    if ((url != NULL && c->e[i].url != NULL && strcmp(c->e[i].url, url) == 0) ||
+        (url == NULL && c->e[i].url == NULL && c->e[i].len == len &&
+         memcmp(c->e[i].der, der, len) == 0)) {
+      drop(c, i);
+      break;
+    }
+  /* make room: the oldest download first */
+  for (size_t i = 0; i < c->n && (c->n == NV_VFY_REV_CACHE_MAX ||
+                                  c->bytes + len > NV_VFY_REV_CACHE_BYTES);)
+    if (c->e[i].url != NULL)
+      drop(c, i);
+    else
+      i++;
+  nv_status rc = NV_OK;
+  if (c->n == NV_VFY_REV_CACHE_MAX || c->bytes + len > NV_VFY_REV_CACHE_BYTES) {
+    entry_free(&e);
+    rc = nv_diag_set(d, NV_E_LIMIT, "the CRL cache is full of preloaded CRLs");
+  } else {
+    c->e[c->n++] = e;
+    c->bytes += len;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return rc;
+}
+
+/* A copy of the DER of the entry for `url` (preloaded: the `index`-th
+ * preloaded entry) that is fresh at `now`; false when there is none. */
+static bool cache_get(nv_vfy_rev_cache *c, const char *url, size_t index, int64_t now,
+                      nv_buf *out)
+{
+  if (c == NULL)
+    return false;
+  bool found = false;
+  pthread_mutex_lock(&c->mu);
+  size_t seen = 0;
+  for (size_t i = 0; i < c->n && !found; i++) {
+    const cache_entry *e = &c->e[i];
+    if (url != NULL ? (e->url == NULL || strcmp(e->url, url) != 0) : e->url != NULL)
+      continue;
+    if (url == NULL && seen++ != index)
+      continue;
+    if (now > e->next_update && url != NULL)
+      break; /* stale: fetch again */
+    found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+    if (url == NULL && !found)
+      break;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+/* Whether preloaded CRLs are there: they may answer for a certificate
+ * that names only an OCSP responder. */
+static bool cache_has_preloaded(nv_vfy_rev_cache *c)
+{
+  if (c == NULL)
+    return false;
+  bool found = false;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->n && !found; i++)
+    found = c->e[i].url == NULL;
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
 static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d);
 
 /* A delegated OCSP responder without id-pkix-ocsp-nocheck: its own
@@ -133,14 +269,61 @@ static nv_status check_responder(rev_job *j, X509 *responder, nv_diag *d)
                       rc == NV_E_CERT_REVOKED ? "is revoked" : "has an unknown status");
 }
 
-/* OCSP over every responder URL in order: NV_OK, NV_E_CERT_REVOKED,
- * NV_E_REVOCATION_UNKNOWN (an "unknown" answer stops at once; failures
- * of every URL end here too), NV_E_NOMEM. */
+/* What one OCSP response says of the certificate: NV_OK,
+ * NV_E_CERT_REVOKED, NV_E_REVOCATION_UNKNOWN ("unknown"), NV_E_NOMEM, or
+ * another code when it cannot be used. A delegated responder's own
+ * revocation is checked too. */
+static nv_status ocsp_answer(rev_job *j, const nv_buf *body, nv_diag *d)
+{
+  X509 *responder = NULL;
+  nv_status rc = nv_x509_ocsp_check_response_ex(body->data, body->len, j->cert, j->issuer,
+                                                j->now, j->signing_time, &responder, d);
+  if (responder != NULL) {
+    /* the answer counts only if its signer is not revoked */
+    nv_status r = check_responder(j, responder, d);
+    nv_x509_ocsp_responder_free(responder);
+    if (r != NV_OK)
+      rc = r;
+  }
+  return rc;
+}
+
+/* The cache key of an OCSP request: "ocsp:" and its SHA-256 in hex (the
+ * request names the issuer's name and key hashes and the serial). */
+static bool ocsp_key(const nv_buf *req, char key[5 + 64 + 1])
+{
+  nv_digest dg;
+  if (nv_digest_compute(NV_DIGEST_SHA256, req->data, req->len, &dg, NULL) != NV_OK)
+    return false;
+  memcpy(key, "ocsp:", 5);
+  for (size_t i = 0; i < 32; i++)
+    snprintf(key + 5 + 2 * i, 3, "%02x", dg.bytes[i]);
+  return true;
+}
+
+/* OCSP: a cached answer that still holds, else every responder URL in
+ * order: NV_OK, NV_E_CERT_REVOKED, NV_E_REVOCATION_UNKNOWN (an "unknown"
+ * answer stops at once; failures of every URL end here too), NV_E_NOMEM.
+ * Answers that give a status are kept in the context's cache. */
 static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
 {
   nv_buf req;
   nv_buf_init(&req, 1 << 16);
   nv_status rc = nv_x509_ocsp_request(j->cert, j->issuer, &req, d);
+  char key[5 + 64 + 1];
+  bool keyed = rc == NV_OK && j->s->cache != NULL && ocsp_key(&req, key);
+  if (keyed) {
+    nv_buf body;
+    nv_buf_init(&body, NV_LIMIT_OCSP_RESPONSE_BYTES);
+    /* checked again now: a stale answer is fetched anew */
+    nv_status f = cache_get(j->s->cache, key, 0, j->now, &body) ? ocsp_answer(j, &body, d)
+                                                                 : NV_E_REVOCATION_UNKNOWN;
+    nv_buf_free(&body);
+    if (f == NV_OK || f == NV_E_CERT_REVOKED || f == NV_E_NOMEM) {
+      nv_buf_free(&req);
+      return f;
+    }
+  }
   for (size_t i = 0; rc == NV_OK && i < urls->count; i++) {
     nv_buf url, body;
     nv_buf_init(&url, NV_X509_MAX_URL_LEN + 512);
@@ -151,16 +334,9 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
                       : fetch(j, "POST", urls->items[i], &req, NV_LIMIT_OCSP_RESPONSE_BYTES,
                               ocsp_timeout(j->s), &body, d);
     if (f == NV_OK) {
-      X509 *responder = NULL;
-      f = nv_x509_ocsp_check_response_ex(body.data, body.len, j->cert, j->issuer, j->now,
-                                         j->signing_time, &responder, d);
-      if (responder != NULL) {
-        /* the answer counts only if its signer is not revoked */
-        nv_status r = check_responder(j, responder, d);
-        nv_x509_ocsp_responder_free(responder);
-        if (r != NV_OK)
-          f = r;
-      }
+      f = ocsp_answer(j, &body, d);
+      if ((f == NV_OK || f == NV_E_CERT_REVOKED) && keyed)
+        (void)nv_vfy_rev_cache_put(j->s->cache, key, body.data, body.len, INT64_MAX, NULL);
       if (f != NV_OK && f != NV_E_CERT_REVOKED && f != NV_E_NOMEM)
         f = nv_diag_wrap(d, NV_OK, "OCSP %s: ", nv_quote(urls->items[i],
                                                           strlen(urls->items[i])).s);
@@ -177,142 +353,6 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
   if (rc == NV_E_NOMEM)
     return rc;
   return nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "no OCSP responder answered: ");
-}
-
-/* ---- the CRL cache ---- */
-
-typedef struct crl_entry {
-  char *url; /* NULL: preloaded */
-  uint8_t *der;
-  size_t len;
-  int64_t next_update;
-} crl_entry;
-
-struct nv_vfy_crl_cache {
-  pthread_mutex_t mu;
-  crl_entry e[NV_VFY_CRL_CACHE_MAX]; /* oldest first */
-  size_t n;
-  size_t bytes;
-};
-
-nv_status nv_vfy_crl_cache_new(nv_vfy_crl_cache **out)
-{
-  *out = calloc(1, sizeof(**out));
-  if (*out == NULL)
-    return NV_E_NOMEM;
-  if (pthread_mutex_init(&(*out)->mu, NULL) != 0) {
-    free(*out);
-    *out = NULL;
-    return NV_E_NOMEM;
-  }
-  return NV_OK;
-}
-
-static void entry_free(crl_entry *e)
-{
-  free(e->url);
-  free(e->der);
-  memset(e, 0, sizeof(*e));
-}
-
-void nv_vfy_crl_cache_free(nv_vfy_crl_cache *c)
-{
-  if (c == NULL)
-    return;
-  for (size_t i = 0; i < c->n; i++)
-    entry_free(&c->e[i]);
-  pthread_mutex_destroy(&c->mu);
-  free(c);
-}
-
-static void drop(nv_vfy_crl_cache *c, size_t i)
-{
-  c->bytes -= c->e[i].len;
-  entry_free(&c->e[i]);
-  memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof(c->e[0]));
-  c->n--;
-  memset(&c->e[c->n], 0, sizeof(c->e[0]));
-}
-
-nv_status nv_vfy_crl_cache_put(nv_vfy_crl_cache *c, const char *url, const uint8_t *der,
-                               size_t len, int64_t next_update, nv_diag *d)
-{
-  if (len > NV_VFY_CRL_CACHE_BYTES)
-    return nv_diag_set(d, NV_E_LIMIT, "a CRL of %zu bytes does not fit the CRL cache", len);
-  crl_entry e = {.len = len, .next_update = next_update};
-  e.der = malloc(len ? len : 1);
-  e.url = url != NULL ? strdup(url) : NULL;
-  if (e.der == NULL || (url != NULL && e.url == NULL)) {
-    entry_free(&e);
-    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
-  }
-  memcpy(e.der, der, len);
-  pthread_mutex_lock(&c->mu);
-  /* the same URL (or the same preloaded bytes) replaces its entry */
-  for (size_t i = 0; i < c->n; i++)
-    if ((url != NULL && c->e[i].url != NULL && strcmp(c->e[i].url, url) == 0) ||
-        (url == NULL && c->e[i].url == NULL && c->e[i].len == len &&
-         memcmp(c->e[i].der, der, len) == 0)) {
-      drop(c, i);
-      break;
-    }
-  /* make room: the oldest download first */
-  for (size_t i = 0; i < c->n && (c->n == NV_VFY_CRL_CACHE_MAX ||
-                                  c->bytes + len > NV_VFY_CRL_CACHE_BYTES);)
-    if (c->e[i].url != NULL)
-      drop(c, i);
-    else
-      i++;
-  nv_status rc = NV_OK;
-  if (c->n == NV_VFY_CRL_CACHE_MAX || c->bytes + len > NV_VFY_CRL_CACHE_BYTES) {
-    entry_free(&e);
-    rc = nv_diag_set(d, NV_E_LIMIT, "the CRL cache is full of preloaded CRLs");
-  } else {
-    c->e[c->n++] = e;
-    c->bytes += len;
-  }
-  pthread_mutex_unlock(&c->mu);
-  return rc;
-}
-
-/* A copy of the DER of the entry for `url` (preloaded: the `index`-th
- * preloaded entry) that is fresh at `now`; false when there is none. */
-static bool cache_get(nv_vfy_crl_cache *c, const char *url, size_t index, int64_t now,
-                      nv_buf *out)
-{
-  if (c == NULL)
-    return false;
-  bool found = false;
-  pthread_mutex_lock(&c->mu);
-  size_t seen = 0;
-  for (size_t i = 0; i < c->n && !found; i++) {
-    const crl_entry *e = &c->e[i];
-    if (url != NULL ? (e->url == NULL || strcmp(e->url, url) != 0) : e->url != NULL)
-      continue;
-    if (url == NULL && seen++ != index)
-      continue;
-    if (now > e->next_update && url != NULL)
-      break; /* stale: fetch again */
-    found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
-    if (url == NULL && !found)
-      break;
-  }
-  pthread_mutex_unlock(&c->mu);
-  return found;
-}
-
-/* Whether preloaded CRLs are there: they may answer for a certificate
- * that names only an OCSP responder. */
-static bool cache_has_preloaded(nv_vfy_crl_cache *c)
-{
-  if (c == NULL)
-    return false;
-  bool found = false;
-  pthread_mutex_lock(&c->mu);
-  for (size_t i = 0; i < c->n && !found; i++)
-    found = c->e[i].url == NULL;
-  pthread_mutex_unlock(&c->mu);
-  return found;
 }
 
 /* ---- the on-disk cache ---- */
@@ -407,7 +447,7 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x5
                          nv_diag *d)
 {
   *out = NULL;
-  nv_vfy_crl_cache *cache = j->s->cache;
+  nv_vfy_rev_cache *cache = j->s->cache;
   nv_status rc;
   for (size_t k = 0;; k++) {
     nv_buf der;
@@ -434,7 +474,7 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x5
         nv_x509_crl_info info;
         nv_x509_crl_get_info(*out, &info);
         if (cache != NULL)
-          (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len,
+          (void)nv_vfy_rev_cache_put(cache, urls->items[i], body.data, body.len,
                                      info.next_update, NULL);
         nv_buf_free(&body);
         return NV_OK;
@@ -450,7 +490,7 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x5
       nv_x509_crl_info info;
       nv_x509_crl_get_info(*out, &info);
       if (cache != NULL)
-        (void)nv_vfy_crl_cache_put(cache, urls->items[i], body.data, body.len,
+        (void)nv_vfy_rev_cache_put(cache, urls->items[i], body.data, body.len,
                                    info.next_update, NULL);
       disk_write(j->s->cache_dir, urls->items[i], &body, &j->d);
     }
@@ -685,7 +725,7 @@ NV_API nv_status nv_revocation_preload_crl(nv_ctx *ctx, const uint8_t *der, size
   if (!info.has_next_update)
     return nv_diag_set(&ctx->diag, NV_E_REVOCATION_CHECK_ERROR,
                        "nv_revocation_preload_crl: the CRL has no nextUpdate");
-  return nv_vfy_crl_cache_put(ctx->revocation.cache, NULL, der, len, info.next_update,
+  return nv_vfy_rev_cache_put(ctx->revocation.cache, NULL, der, len, info.next_update,
                               &ctx->diag);
 }
 

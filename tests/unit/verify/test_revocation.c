@@ -240,8 +240,8 @@ static void test_chain_no_urls_and_bad_chain(void **state)
 static void test_crl_cache_and_preload(void **state)
 {
   fx *f = *state;
-  nv_vfy_crl_cache *cache = NULL;
-  assert_int_equal(nv_vfy_crl_cache_new(&cache), NV_OK);
+  nv_vfy_rev_cache *cache = NULL;
+  assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
   server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
   X509 *leaf = load_cert(DATA("good.crt"));
   X509 *chain[2] = {leaf, f->ca};
@@ -264,20 +264,20 @@ static void test_crl_cache_and_preload(void **state)
   assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, info.next_update + 1, 0, &out, &d),
                    NV_E_REVOCATION_UNKNOWN);
   assert_int_equal(sv.calls, 7); /* OCSP, base (expired), the second point (404) */
-  nv_vfy_crl_cache_free(cache);
+  nv_vfy_rev_cache_free(cache);
 
   /* offline with preloaded base and delta: no request */
-  assert_int_equal(nv_vfy_crl_cache_new(&cache), NV_OK);
+  assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
   server off = {0};
   nv_vfy_rev_settings o = {.fetch_cb = serve, .fetch_user = &off, .cache = cache,
                            .offline = true};
-  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, b.data, b.len, info.next_update, NULL),
+  assert_int_equal(nv_vfy_rev_cache_put(cache, NULL, b.data, b.len, info.next_update, NULL),
                    NV_OK);
   /* the base names a delta that is not there */
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d),
                    NV_E_REVOCATION_UNKNOWN);
   nv_buf db = load_bytes(DATA("delta.crl"));
-  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
+  assert_int_equal(nv_vfy_rev_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
                    NV_OK);
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d), NV_OK);
   X509 *revoked = load_cert(DATA("revoked.crt"));
@@ -286,13 +286,67 @@ static void test_crl_cache_and_preload(void **state)
                    NV_E_CERT_REVOKED);
   assert_int_equal(off.calls, 0);
   /* the same bytes again replace their entry */
-  assert_int_equal(nv_vfy_crl_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
+  assert_int_equal(nv_vfy_rev_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
                    NV_OK);
   X509_free(revoked);
   nv_buf_free(&db);
   nv_buf_free(&b);
-  nv_vfy_crl_cache_free(cache);
+  nv_vfy_rev_cache_free(cache);
   X509_free(leaf);
+}
+
+/* OCSP answers that gave a status are kept in the cache and checked
+ * again at every use: no request while they hold (offline too), a new
+ * one once they are stale; failures are not kept. */
+static void test_ocsp_cache(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_cache *cache = NULL;
+  assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
+  server sv = {.ocsp = DATA("ocsp-good.ocsp")};
+  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache = cache};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 1);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now + 3600, 0, &out, &d),
+                   NV_OK);
+  assert_int_equal(sv.calls, 1); /* from the cache */
+  s.offline = true;
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d), NV_OK);
+  s.offline = false;
+  /* a day and more later the answer is stale: asked again, and the
+   * responder's answer (the same file) is stale too */
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now + 2 * 86400, 0, &out, &d),
+                   NV_E_REVOCATION_UNKNOWN);
+  assert_int_equal(sv.calls, 4); /* OCSP, then the two distribution points (404) */
+  /* a revoked answer is kept as well */
+  server rv = {.ocsp = DATA("ocsp-revoked.ocsp")};
+  s.fetch_user = &rv;
+  X509 *revoked = load_cert(DATA("revoked.crt"));
+  chain[0] = revoked;
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                   NV_E_CERT_REVOKED);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                   NV_E_CERT_REVOKED);
+  assert_non_null(strstr(d.msg, "revoked"));
+  assert_int_equal(rv.calls, 1);
+  /* an "unknown" answer is not kept */
+  server uv = {.ocsp = DATA("ocsp-unknown.ocsp")};
+  s.fetch_user = &uv;
+  X509 *stranger = load_cert(DATA("stranger.crt"));
+  chain[0] = stranger;
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                     NV_E_REVOCATION_UNKNOWN);
+  assert_int_equal(uv.calls, 6); /* OCSP and two 404 distribution points, twice */
+  X509_free(stranger);
+  X509_free(revoked);
+  X509_free(leaf);
+  nv_vfy_rev_cache_free(cache);
 }
 
 /* The on-disk cache: a second context reads the CRLs the first wrote,
@@ -475,6 +529,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_chain_no_urls_and_bad_chain, setup, teardown),
     cmocka_unit_test_setup_teardown(test_tsa_chain_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_and_preload, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ocsp_cache, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_dir, setup, teardown),
     cmocka_unit_test_setup_teardown(test_preloaded_crl_scope, setup, teardown),
   };
