@@ -20,12 +20,27 @@ failing (HTTP 500, time-out past 2 s, unknown, stale) then CRL good or
 revoked; CRL signed by another key, expired CRL, unreachable server:
 unknown; and OpenSSL's own responder (`openssl ocsp -port` from an index
 file, inside `unshare -n` since it binds every interface) for a good and a
-revoked leaf (skipped unless root with unshare, ip and bash). Exit 77 when python3-cryptography is missing. Ends with
-`GROUP: N passed, N failed, N skipped`.
+revoked leaf (skipped unless root with unshare, ip and bash).
+notaryc's revocation options: --ocsp-timeout / --crl-timeout shorter than
+a slow server's answer (then the CRL; then unknown). CRLs made by OpenSSL's
+CA tool (`openssl ca -revoke`, `openssl ca -gencrl` from an index of its
+own, configured as tests/unit/x509/data/revocation/gen.sh; skipped without
+openssl) for leaves with only a CRL distribution point: good passes,
+keyCompromise and certificateHold are revoked; a base CRL whose freshestCRL
+names a delta CRL on the server: a hold lifted by removeFromCRL in the
+delta passes, a revocation only in the delta fails, a delta that needs a
+later base or that is missing is unknown. --revocation-cache: a second
+server of its own serves a CRL once; a second run with the same cache
+passes with that server stopped, a third without the cache is unknown.
+--revocation-offline: with --crl (openssl's PEM or DER, or a
+python3-cryptography CRL) good passes and revoked fails, without it
+unknown, and the server sees no request. Exit 77 when python3-cryptography
+is missing. Ends with `GROUP: N passed, N failed, N skipped`.
 """
 import argparse
 import base64
 import datetime
+import hashlib
 import http.server
 import json
 import os
@@ -56,7 +71,9 @@ class State:
     def __init__(self):
         self.ocsp = lambda serial: None  # bytes, or None for HTTP 500
         self.ocsp_delay = 0.0
+        self.crl_delay = 0.0  # before any CRL answer
         self.crl = None  # bytes, or None for 404
+        self.files = {}  # other paths ("/x.crl") served with their bytes
         self.requests = []
 
 
@@ -90,8 +107,12 @@ def serve(state):
             if self.path.startswith("/ocsp/"):
                 b64 = urllib.parse.unquote(self.path[len("/ocsp/"):])
                 return self.ocsp(base64.b64decode(b64))
+            if state.crl_delay:
+                time.sleep(state.crl_delay)
             if self.path == "/root.crl" and state.crl is not None:
                 return self.answer(200, state.crl, "application/pkix-crl")
+            if self.path in state.files:
+                return self.answer(200, state.files[self.path], "application/pkix-crl")
             self.answer(404)
 
         def do_POST(self):
@@ -193,6 +214,22 @@ def main():
         ns.write_file(path, ns.sign_jws(leaf, [leaf.cert, root.cert], target, rfc3339(now)))
         return leaf, path
 
+    def sign_with(name, crl_url=None, ocsp_url=None):
+        leaf = ns.make_leaf(root, "C=US, O=notaryc revocation test, CN=" + name, "ec256",
+                            nb, na, crl_url=crl_url, ocsp_url=ocsp_url)
+        target = ns.blob_descriptor(data, ns.key_algorithm(leaf.key))
+        path = os.path.join(work, name + ".jws.sig")
+        ns.write_file(path, ns.sign_jws(leaf, [leaf.cert, root.cert], target, rfc3339(now)))
+        return leaf, path
+
+    # leaves with only a CRL distribution point, for CRLs made by `openssl ca`
+    ca_good, ca_good_sig = sign_with("ca-good", crl_url=base + "/openssl.crl")
+    ca_kc, ca_kc_sig = sign_with("ca-key-compromise", crl_url=base + "/openssl.crl")
+    ca_hold, ca_hold_sig = sign_with("ca-hold", crl_url=base + "/openssl.crl")
+    d_good, d_good_sig = sign_with("delta-good", crl_url=base + "/base.crl")
+    d_unhold, d_unhold_sig = sign_with("delta-unhold", crl_url=base + "/base.crl")
+    d_later, d_later_sig = sign_with("delta-revoked", crl_url=base + "/base.crl")
+
     # for OpenSSL's responder (port 8888 inside a private network namespace)
     ogood, good_osig = sign_for("http://127.0.0.1:8888", "good-openssl")
     orevoked, revoked_osig = sign_for("http://127.0.0.1:8888", "revoked-openssl")
@@ -236,10 +273,10 @@ def main():
                                           .revocation_date(now - hour).build())
         return b.sign(key or root.key, hashes.SHA256()).public_bytes(_der())
 
-    def verify(sig):
+    def verify(sig, extra=()):
         p = subprocess.run([a.notaryc, "verify-blob", "--signature", sig, "--trust-policy", pol,
                             "--trust-store", store, "--at", rfc3339(now + datetime.timedelta(
-                                minutes=1)), "--output", "json", blob],
+                                minutes=1)), "--output", "json"] + list(extra) + [blob],
                            capture_output=True, timeout=120)
         out = p.stdout.decode("utf-8", "replace")
         try:
@@ -249,17 +286,18 @@ def main():
                                                         p.stderr.decode()[:300]))
         return p.returncode, doc
 
-    def expect(sig, rc_want, status_want, requests=None):
-        state.requests = []
-        rc, doc = verify(sig)
+    def expect(sig, rc_want, status_want, requests=None, extra=(), st=state):
+        """requests: the first path segments that the server of `st` saw."""
+        st.requests = []
+        rc, doc = verify(sig, extra)
         sigs = doc.get("signatures") or [{}]
         rev = sigs[0].get("checks", {}).get("revocation", {})
         got = doc.get("status") if status_want == "NV_OK" else sigs[0].get("status")
         if rc != rc_want or got != status_want:
             raise Failure("exit %d status %s, want exit %d status %s; revocation check %r" %
                           (rc, got, rc_want, status_want, rev))
-        if requests is not None and [r[1].split("/")[1] for r in state.requests] != requests:
-            raise Failure("requests %r, want %r" % (state.requests, requests))
+        if requests is not None and [r[1].split("/")[1] for r in st.requests] != requests:
+            raise Failure("requests %r, want %r" % (st.requests, requests))
 
     RS = revoked.cert.serial_number
     cases = []
@@ -338,10 +376,8 @@ def main():
     # OpenSSL's own responder: `openssl ocsp -port` binds every interface
     # (3.0 takes only a port number), so it runs with notaryc inside
     # `unshare -n`, where only loopback exists (toolchain.md section 5).
-    def with_openssl_responder(sig, index_lines):
-        if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("openssl") \
-                or not shutil.which("bash") or not shutil.which("ip"):
-            return None
+    def write_root_for_openssl():
+        """work/root.key (0600) and work/root.pem for openssl ocsp and openssl ca."""
         from cryptography.hazmat.primitives import serialization
         keyfile = os.path.join(work, "root.key")
         with open(os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
@@ -349,6 +385,12 @@ def main():
                                            serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
         ns.write_file(os.path.join(work, "root.pem"), ns.pem(root.cert))
+
+    def with_openssl_responder(sig, index_lines):
+        if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("openssl") \
+                or not shutil.which("bash") or not shutil.which("ip"):
+            return None
+        write_root_for_openssl()
         with open(os.path.join(work, "index.txt"), "w") as f:
             f.write("".join(index_lines))
         script = r"""
@@ -403,6 +445,183 @@ exit $rc
         st = (doc.get("signatures") or [{}])[0].get("status")
         if rc != 1 or st != "NV_E_CERT_REVOKED":
             raise Failure("revoked: exit %d status %s" % (rc, st))
+
+    @case("--ocsp-timeout 250 gives up on a responder that answers after 0.7 s; "
+          "--crl-timeout 250 on such a CRL server")
+    def _():
+        state.ocsp, state.crl = ocsp_answer(by_serial()), crl()
+        state.ocsp_delay = 0.7
+        try:
+            expect(good_sig, 0, "NV_OK", ["ocsp"])  # within the default 2 s
+            expect(good_sig, 0, "NV_OK", ["ocsp", "root.crl"], ["--ocsp-timeout", "250"])
+            state.crl_delay = 0.7
+            expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN", ["ocsp", "root.crl"],
+                   ["--ocsp-timeout", "250", "--crl-timeout", "250"])
+        finally:
+            state.ocsp_delay = state.crl_delay = 0.0
+
+    # OpenSSL's CA tool keeps its own index (work/<name>/index.txt) and
+    # makes the CRLs (`openssl ca -revoke`, `openssl ca -gencrl`) that the
+    # server hands out; the configuration is that of
+    # tests/unit/x509/data/revocation/gen.sh.
+    class OpensslCA:
+        CONFIG = """[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = {dir}
+database = $dir/index.txt
+new_certs_dir = $dir
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+default_md = sha256
+default_crl_days = 1
+policy = pol
+[ pol ]
+commonName = supplied
+[ crl_base ]
+freshestCRL = URI:{delta_url}
+[ crl_delta ]
+deltaCRL = critical,DER:02:01:01
+[ crl_delta_bad ]
+deltaCRL = critical,DER:02:01:09
+"""
+
+        def __init__(self, name):
+            if not shutil.which("openssl"):
+                raise Skip("needs openssl")
+            write_root_for_openssl()
+            self.dir = os.path.join(work, name)
+            os.makedirs(self.dir, exist_ok=True)
+            ns.write_file(os.path.join(self.dir, "index.txt"), b"")
+            ns.write_file(os.path.join(self.dir, "crlnumber"), b"01\n")
+            self.config = os.path.join(self.dir, "ca.cnf")
+            ns.write_file(self.config, self.CONFIG.format(
+                dir=self.dir, delta_url=base + "/delta.crl").encode("ascii"))
+            self.crls = 0
+
+        def openssl(self, *args):
+            p = subprocess.run(["openssl"] + list(args), capture_output=True, timeout=60,
+                               env=dict(os.environ, OPENSSL_CONF="/dev/null"))
+            if p.returncode != 0:
+                raise Failure("openssl %s: %s" % (" ".join(args[:2]),
+                                                  p.stderr.decode("utf-8", "replace")[-400:]))
+
+        def ca(self, *args):
+            self.openssl("ca", "-config", self.config, "-cert", os.path.join(work, "root.pem"),
+                         "-keyfile", os.path.join(work, "root.key"), "-batch", *args)
+
+        def revoke(self, leaf, *how):
+            path = os.path.join(self.dir, "%x.pem" % leaf.cert.serial_number)
+            ns.write_file(path, ns.pem(leaf.cert))
+            self.ca("-revoke", path, *how)
+
+        def lift_hold(self, leaf):
+            """The index line of a held leaf turned into removeFromCRL, as
+            gen.sh's awk does (openssl ca has no option for it)."""
+            index = os.path.join(self.dir, "index.txt")
+            with open(index) as f:
+                lines = [l.rstrip("\n").split("\t") for l in f]
+            for l in lines:
+                if int(l[3], 16) == leaf.cert.serial_number:
+                    l[2] = l[2].split(",")[0] + ",removeFromCRL"
+            ns.write_file(index, "".join("\t".join(l) + "\n" for l in lines).encode())
+
+        def gencrl(self, *extra):
+            """The next CRL: its DER bytes, and the paths of its PEM and DER files."""
+            self.crls += 1
+            pem_path = os.path.join(self.dir, "crl-%d.pem" % self.crls)
+            der_path = os.path.join(self.dir, "crl-%d.der" % self.crls)
+            self.ca("-gencrl", "-out", pem_path, *extra)
+            self.openssl("crl", "-in", pem_path, "-outform", "DER", "-out", der_path)
+            with open(der_path, "rb") as f:
+                return f.read(), pem_path, der_path
+
+    full = {}
+
+    def openssl_full_crl():
+        """ca-key-compromise revoked (keyCompromise), ca-hold on hold
+        (certificateHold, holdInstructionReject), ca-good not listed."""
+        if not full:
+            ca = OpensslCA("ca-full")
+            ca.revoke(ca_kc, "-crl_reason", "keyCompromise")
+            ca.revoke(ca_hold, "-crl_hold", "holdInstructionReject")
+            full["der"], full["pem_path"], full["der_path"] = ca.gencrl()
+        return full["der"], full["pem_path"], full["der_path"]
+
+    @case("openssl ca -gencrl CRL over HTTP: good passes, keyCompromise revoked, "
+          "certificateHold revoked")
+    def _():
+        der = openssl_full_crl()[0]
+        state.ocsp, state.crl, state.files = (lambda s: None), None, {"/openssl.crl": der}
+        expect(ca_good_sig, 0, "NV_OK", ["openssl.crl"])
+        expect(ca_kc_sig, 1, "NV_E_CERT_REVOKED", ["openssl.crl"])
+        expect(ca_hold_sig, 1, "NV_E_CERT_REVOKED", ["openssl.crl"])
+
+    @case("delta CRL: a hold lifted by removeFromCRL in the delta passes; a revocation only "
+          "in the delta fails; a delta whose base number is too new -> unknown")
+    def _():
+        ca = OpensslCA("ca-delta")
+        ca.revoke(d_unhold, "-crl_hold", "holdInstructionReject")
+        base_crl = ca.gencrl("-crlexts", "crl_base")[0]        # number 1, freshestCRL
+        ca.lift_hold(d_unhold)
+        ca.revoke(d_later, "-crl_reason", "keyCompromise")
+        delta_crl = ca.gencrl("-crlexts", "crl_delta")[0]      # number 2, base 1
+        too_new = ca.gencrl("-crlexts", "crl_delta_bad")[0]    # number 3, needs base 9
+        state.ocsp, state.crl = (lambda s: None), None
+        state.files = {"/base.crl": base_crl, "/delta.crl": delta_crl}
+        both = ["base.crl", "delta.crl"]
+        expect(d_good_sig, 0, "NV_OK", both)
+        expect(d_unhold_sig, 0, "NV_OK", both)
+        expect(d_later_sig, 1, "NV_E_CERT_REVOKED", both)
+        state.files["/delta.crl"] = too_new
+        expect(d_good_sig, 1, "NV_E_REVOCATION_UNKNOWN", both)
+        del state.files["/delta.crl"]  # the base names a delta that cannot be had
+        expect(d_good_sig, 1, "NV_E_REVOCATION_UNKNOWN", both)
+
+    @case("the on-disk cache answers on a second run with the server stopped")
+    def _():
+        state2 = State()
+        srv2 = serve(state2)
+        url2 = "http://127.0.0.1:%d/root.crl" % srv2.server_address[1]
+        _leaf, sig = sign_with("cached", crl_url=url2)
+        cache = os.path.join(work, "crl-cache")
+        os.mkdir(cache)
+        use_cache = ["--revocation-cache", cache]
+        try:
+            state2.crl = crl()
+            expect(sig, 0, "NV_OK", ["root.crl"], use_cache, st=state2)
+            want = ["crl-" + hashlib.sha256(url2.encode("ascii")).hexdigest()]
+            if os.listdir(cache) != want:
+                raise Failure("cache holds %r, want %r" % (os.listdir(cache), want))
+        finally:
+            srv2.shutdown()
+            srv2.server_close()
+        expect(sig, 0, "NV_OK", [], use_cache, st=state2)
+        expect(sig, 1, "NV_E_REVOCATION_UNKNOWN", [], st=state2)  # no cache: the server is gone
+
+    @case("offline: --revocation-offline with --crl preloaded answers, with no request made; "
+          "without --crl unknown")
+    def _():
+        der, pem_path, der_path = openssl_full_crl()
+        # the server would answer everything
+        state.ocsp, state.crl = ocsp_answer(by_serial()), crl()
+        state.files = {"/openssl.crl": der}
+        off = ["--revocation-offline"]
+        expect(ca_good_sig, 0, "NV_OK", [], off + ["--crl", pem_path])
+        expect(ca_good_sig, 0, "NV_OK", [], off + ["--crl", der_path])
+        expect(ca_kc_sig, 1, "NV_E_CERT_REVOKED", [], off + ["--crl", pem_path])
+        expect(ca_hold_sig, 1, "NV_E_CERT_REVOKED", [], off + ["--crl", der_path])
+        expect(ca_good_sig, 1, "NV_E_REVOCATION_UNKNOWN", [], off)
+        # a leaf with an OCSP responder too: no OCSP request either
+        root_crl = os.path.join(work, "root-offline.crl")
+        ns.write_file(root_crl, crl((RS,)))
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN", [], off)
+        expect(good_sig, 0, "NV_OK", [], off + ["--crl", root_crl])
+        expect(revoked_sig, 1, "NV_E_CERT_REVOKED", [], off + ["--crl", root_crl])
+        # the CRL of another issuer's key does not answer
+        other_crl = os.path.join(work, "other-offline.crl")
+        ns.write_file(other_crl, crl(key=other.key))
+        expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN", [], off + ["--crl", other_crl])
 
     @case("nothing listens: unknown")
     def _():
