@@ -27,9 +27,10 @@ CA tool (`openssl ca -revoke`, `openssl ca -gencrl` from an index of its
 own, configured as tests/unit/x509/data/revocation/gen.sh; skipped without
 openssl) for leaves with only a CRL distribution point: good passes,
 keyCompromise and certificateHold are revoked; a base CRL whose freshestCRL
-names a delta CRL on the server: a hold lifted by removeFromCRL in the
-delta passes, a revocation only in the delta fails, a delta that needs a
-later base or that is missing is unknown. --revocation-cache: a second
+names a delta CRL on the server (or a leaf whose own Freshest CRL names
+it): a hold lifted by removeFromCRL in the delta passes, a revocation only
+in the delta fails, a delta that needs a later base or that is missing is
+unknown. --revocation-cache: a second
 server of its own serves a CRL once; a second run with the same cache
 passes with that server stopped, a third without the cache is unknown.
 --revocation-offline: with --crl (openssl's PEM or DER, or a
@@ -214,9 +215,10 @@ def main():
         ns.write_file(path, ns.sign_jws(leaf, [leaf.cert, root.cert], target, rfc3339(now)))
         return leaf, path
 
-    def sign_with(name, crl_url=None, ocsp_url=None):
+    def sign_with(name, crl_url=None, ocsp_url=None, freshest_crl_url=None):
         leaf = ns.make_leaf(root, "C=US, O=notaryc revocation test, CN=" + name, "ec256",
-                            nb, na, crl_url=crl_url, ocsp_url=ocsp_url)
+                            nb, na, crl_url=crl_url, ocsp_url=ocsp_url,
+                            freshest_crl_url=freshest_crl_url)
         target = ns.blob_descriptor(data, ns.key_algorithm(leaf.key))
         path = os.path.join(work, name + ".jws.sig")
         ns.write_file(path, ns.sign_jws(leaf, [leaf.cert, root.cert], target, rfc3339(now)))
@@ -229,6 +231,9 @@ def main():
     d_good, d_good_sig = sign_with("delta-good", crl_url=base + "/base.crl")
     d_unhold, d_unhold_sig = sign_with("delta-unhold", crl_url=base + "/base.crl")
     d_later, d_later_sig = sign_with("delta-revoked", crl_url=base + "/base.crl")
+    # its own Freshest CRL names the delta; its CRL DP a base CRL without one
+    d_leaf, d_leaf_sig = sign_with("delta-named-by-leaf", crl_url=base + "/plain-base.crl",
+                                   freshest_crl_url=base + "/delta.crl")
 
     # for OpenSSL's responder (port 8888 inside a private network namespace)
     ogood, good_osig = sign_for("http://127.0.0.1:8888", "good-openssl")
@@ -562,21 +567,27 @@ deltaCRL = critical,DER:02:01:09
     def _():
         ca = OpensslCA("ca-delta")
         ca.revoke(d_unhold, "-crl_hold", "holdInstructionReject")
+        ca.revoke(d_leaf, "-crl_hold", "holdInstructionReject")
         base_crl = ca.gencrl("-crlexts", "crl_base")[0]        # number 1, freshestCRL
+        plain_base = ca.gencrl()[0]                            # number 2, no freshestCRL
         ca.lift_hold(d_unhold)
+        ca.lift_hold(d_leaf)
         ca.revoke(d_later, "-crl_reason", "keyCompromise")
-        delta_crl = ca.gencrl("-crlexts", "crl_delta")[0]      # number 2, base 1
-        too_new = ca.gencrl("-crlexts", "crl_delta_bad")[0]    # number 3, needs base 9
+        delta_crl = ca.gencrl("-crlexts", "crl_delta")[0]      # number 3, base 1
+        too_new = ca.gencrl("-crlexts", "crl_delta_bad")[0]    # number 4, needs base 9
         state.ocsp, state.crl = (lambda s: None), None
-        state.files = {"/base.crl": base_crl, "/delta.crl": delta_crl}
+        state.files = {"/base.crl": base_crl, "/plain-base.crl": plain_base,
+                       "/delta.crl": delta_crl}
         both = ["base.crl", "delta.crl"]
         expect(d_good_sig, 0, "NV_OK", both)
         expect(d_unhold_sig, 0, "NV_OK", both)
         expect(d_later_sig, 1, "NV_E_CERT_REVOKED", both)
+        expect(d_leaf_sig, 0, "NV_OK", ["plain-base.crl", "delta.crl"])
         state.files["/delta.crl"] = too_new
         expect(d_good_sig, 1, "NV_E_REVOCATION_UNKNOWN", both)
-        del state.files["/delta.crl"]  # the base names a delta that cannot be had
+        del state.files["/delta.crl"]  # a delta that cannot be had
         expect(d_good_sig, 1, "NV_E_REVOCATION_UNKNOWN", both)
+        expect(d_leaf_sig, 1, "NV_E_REVOCATION_UNKNOWN", ["plain-base.crl", "delta.crl"])
 
     @case("the on-disk cache answers on a second run with the server stopped")
     def _():

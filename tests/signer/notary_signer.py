@@ -170,7 +170,7 @@ def _key_usage(digital_signature=False, cert_sign=False, crl_sign=False):
                          encipher_only=False, decipher_only=False)
 
 
-def _revocation(builder, crl_url, ocsp_url):
+def _revocation(builder, crl_url, ocsp_url, freshest_crl_url=None):
     if crl_url:
         builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
@@ -179,6 +179,10 @@ def _revocation(builder, crl_url, ocsp_url):
         builder = builder.add_extension(x509.AuthorityInformationAccess([
             x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
                                    x509.UniformResourceIdentifier(ocsp_url))]), critical=False)
+    if freshest_crl_url:
+        builder = builder.add_extension(x509.FreshestCRL([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(freshest_crl_url)], relative_name=None,
+            reasons=None, crl_issuer=None)]), critical=False)
     return builder
 
 
@@ -219,13 +223,16 @@ def make_intermediate(issuer, subject, key_type="rsa3072", not_before=NOT_BEFORE
 
 
 def make_leaf(issuer, subject, key_type="rsa3072", not_before=NOT_BEFORE, not_after=NOT_AFTER,
-              crl_url=None, ocsp_url=None, basic_constraints_critical=False):
+              crl_url=None, ocsp_url=None, basic_constraints_critical=False,
+              freshest_crl_url=None):
+    """freshest_crl_url: a Freshest CRL extension (RFC 5280 4.2.1.15) naming
+    where the delta CRL is."""
     key = generate_key(key_type)
     cert = _certificate(parse_name(subject), key, issuer, not_before, not_after, [
         (x509.BasicConstraints(ca=False, path_length=None), basic_constraints_critical),
         (_key_usage(digital_signature=True), True),
         (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), False),
-        lambda b: _revocation(b, crl_url, ocsp_url)])
+        lambda b: _revocation(b, crl_url, ocsp_url, freshest_crl_url)])
     return Issued(key, cert)
 
 
