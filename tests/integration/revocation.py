@@ -19,8 +19,10 @@ revoked), OCSP revoked; OCSP
 failing (HTTP 500, time-out past 2 s, unknown, stale) then CRL good or
 revoked; CRL signed by another key, expired CRL, unreachable server:
 unknown; and OpenSSL's own responder (`openssl ocsp -port` from an index
-file, inside `unshare -n` since it binds every interface) for a good and a
-revoked leaf (skipped unless root with unshare, ip and bash).
+file, inside `unshare -n` since it binds every interface) for a good, a
+revoked and an unknown (not indexed) leaf, answers signed by the root or by
+a delegated responder, and a stale answer (two days on with -ndays 1)
+(skipped unless root with unshare, ip and bash).
 notaryc's revocation options: --ocsp-timeout / --crl-timeout shorter than
 a slow server's answer (then the CRL; then unknown). CRLs made by OpenSSL's
 CA tool (`openssl ca -revoke`, `openssl ca -gencrl` from an index of its
@@ -238,6 +240,7 @@ def main():
     # for OpenSSL's responder (port 8888 inside a private network namespace)
     ogood, good_osig = sign_for("http://127.0.0.1:8888", "good-openssl")
     orevoked, revoked_osig = sign_for("http://127.0.0.1:8888", "revoked-openssl")
+    ounknown, unknown_osig = sign_for("http://127.0.0.1:8888", "unknown-openssl")  # not indexed
 
     def ocsp_answer(status_of, signer=root, key=None, certs=None, next_update=now + day):
         def answer(serial):
@@ -391,17 +394,28 @@ def main():
                                            serialization.NoEncryption()))
         ns.write_file(os.path.join(work, "root.pem"), ns.pem(root.cert))
 
-    def with_openssl_responder(sig, index_lines):
+    def with_openssl_responder(sig, index_lines, signer="root", at=None):
+        """notaryc verify-blob against `openssl ocsp`, its answers signed by
+        the root or (signer="responder") by the delegated responder."""
         if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("openssl") \
                 or not shutil.which("bash") or not shutil.which("ip"):
             return None
         write_root_for_openssl()
+        if signer == "responder":
+            from cryptography.hazmat.primitives import serialization
+            keyfile = os.path.join(work, "responder.key")
+            with open(os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                      "wb") as f:
+                f.write(rkey.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+            ns.write_file(os.path.join(work, "responder.pem"), ns.pem(responder))
         with open(os.path.join(work, "index.txt"), "w") as f:
             f.write("".join(index_lines))
         script = r"""
 ip link set lo up || exit 90
 cd "$1"
-openssl ocsp -index index.txt -port 8888 -rsigner root.pem -rkey root.key -CA root.pem \
+openssl ocsp -index index.txt -port 8888 -rsigner "$8.pem" -rkey "$8.key" -CA root.pem \
   -ndays 1 > responder.log 2>&1 &
 pid=$!
 ready=0
@@ -417,8 +431,9 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 exit $rc
 """
+        at = at or now + datetime.timedelta(minutes=1)
         p = subprocess.run(["unshare", "-n", "bash", "-c", script, "sh", work, a.notaryc, sig,
-                            pol, store, rfc3339(now + datetime.timedelta(minutes=1)), blob],
+                            pol, store, rfc3339(at), blob, signer],
                            capture_output=True, timeout=120)
         if p.returncode >= 90:
             raise Failure("responder setup failed (%d): %s" % (p.returncode, p.stderr[:300]))
@@ -450,6 +465,30 @@ exit $rc
         st = (doc.get("signatures") or [{}])[0].get("status")
         if rc != 1 or st != "NV_E_CERT_REVOKED":
             raise Failure("revoked: exit %d status %s" % (rc, st))
+
+    @case("openssl ocsp responder: a certificate its index does not know is unknown; "
+          "answers from a delegated responder; a stale answer is unknown")
+    def _():
+        lines = [index_line(ogood.cert), index_line(orevoked.cert, now - hour)]
+        r = with_openssl_responder(unknown_osig, lines)
+        if r is None:
+            raise Skip("needs root, unshare, ip, bash and openssl")
+        want = [(r, 1, "NV_E_REVOCATION_UNKNOWN", "unknown")]
+        # id-kp-OCSPSigning, issued by the root, no nocheck and no CRL
+        # distribution point: its answer is used (with a warning)
+        want.append((with_openssl_responder(good_osig, lines, signer="responder"), 0, "NV_OK",
+                     "delegated good"))
+        want.append((with_openssl_responder(revoked_osig, lines, signer="responder"), 1,
+                     "NV_E_CERT_REVOKED", "delegated revoked"))
+        # -ndays 1: two days on, the answer's nextUpdate has passed
+        want.append((with_openssl_responder(good_osig, lines, at=now + 2 * day), 1,
+                     "NV_E_REVOCATION_UNKNOWN", "stale"))
+        for (rc, doc), rc_want, st_want, what in want:
+            st = doc.get("status") if st_want == "NV_OK" else \
+                (doc.get("signatures") or [{}])[0].get("status")
+            if rc != rc_want or st != st_want:
+                raise Failure("%s: exit %d status %s, want %d %s; %r" % (
+                    what, rc, st, rc_want, st_want, doc.get("signatures")))
 
     @case("--ocsp-timeout 250 gives up on a responder that answers after 0.7 s; "
           "--crl-timeout 250 on such a CRL server")
