@@ -2,8 +2,10 @@
  * Fuzz target: CRL bytes through the x509 layer (nv_x509_revocation.h):
  * nv_x509_crl_parse; on success its numbers, Freshest CRL URLs,
  * validation against the test CA of tests/unit/x509/data/revocation (as
- * a complete and as a delta CRL), the delta rules against itself and the
- * lookup of a certificate of that CA, with and without a signing time.
+ * a complete and as a delta CRL), the delta rules against itself, its
+ * scope (issuing distribution point against the certificate's CRL
+ * distribution points) and the lookup of a certificate of that CA, with
+ * and without a signing time.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)nv_x509_crl_validate(crl, ca, now, false, &d);
   (void)nv_x509_crl_validate(crl, ca, now, true, &d);
   (void)nv_x509_crl_check_delta(crl, crl, &d);
+  (void)nv_x509_crl_covers(crl, leaf, &d); /* whatever the issuer */
   (void)nv_x509_crl_check_cert(crl, NULL, leaf, 0, &d);
   (void)nv_x509_crl_check_cert(crl, crl, leaf, 1767225599, &d);
   size_t len = 0;
