@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,35 +28,20 @@
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n >= 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  uint8_t *buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
-
 static uint8_t *read_data(const char *name, const char *ext, size_t *len)
 {
   char path[1024];
   snprintf(path, sizeof(path), "%s/cose-%s.%s", NV_TEST_DATA, name, ext);
-  return read_file(path, len);
+  bytes b = slurp_path(path);
+  *len = b.len;
+  return b.data;
 }
 
 static uint8_t *read_vector(const char *rel, size_t *len)
 {
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", NV_VECTORS, rel);
-  return read_file(path, len);
+  bytes b = slurp_in(NV_VECTORS, rel);
+  *len = b.len;
+  return b.data;
 }
 
 static uint8_t *hex_decode(const char *hex, size_t *len)

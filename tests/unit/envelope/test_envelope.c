@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +15,11 @@
 #include "envelope/nv_env.h"
 #include "envelope/nv_env_payload.h"
 
-static nv_buf slurp(const char *rel)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", NV_VECTORS, rel);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  nv_buf b;
-  nv_buf_init(&b, 1 << 24);
-  uint8_t chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    assert_int_equal(nv_buf_append(&b, chunk, n, NULL), NV_OK);
-  fclose(f);
-  return b;
-}
-
 static nv_status decode_file(const char *rel, nv_env_format format, nv_env *e, nv_diag *d)
 {
-  nv_buf b = slurp(rel);
+  bytes b = slurp_in(NV_VECTORS, rel);
   nv_status rc = nv_env_decode(format, b.data, b.len, e, d);
-  nv_buf_free(&b);
+  bytes_free(&b);
   return rc;
 }
 

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,29 +56,6 @@
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  uint8_t *buf = NULL;
-  size_t cap = 0, n = 0;
-  for (;;) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 65536;
-      buf = realloc(buf, cap);
-      assert_non_null(buf);
-    }
-    size_t r = fread(buf + n, 1, cap - n, f);
-    n += r;
-    if (r == 0)
-      break;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 static nv_status decode_bytes(const void *data, size_t len, nv_env *e, nv_diag *d)
 {
   nv_diag_init(d);
@@ -96,10 +75,9 @@ static nv_status decode_text(const char *text, nv_env *e, nv_diag *d)
 
 static nv_status decode_file(const char *path, nv_env *e, nv_diag *d)
 {
-  size_t len;
-  uint8_t *data = read_file(path, &len);
-  nv_status rc = decode_bytes(data, len, e, d);
-  free(data);
+  bytes b = slurp_path(path);
+  nv_status rc = decode_bytes(b.data, b.len, e, d);
+  bytes_free(&b);
   return rc;
 }
 
@@ -156,16 +134,15 @@ static void expect(const char *what, nv_status rc, const nv_diag *d, nv_status w
 /* The JSON string member `name` of the file's top-level object. */
 static char *file_member(const char *path, const char *name)
 {
-  size_t len;
-  uint8_t *data = read_file(path, &len);
+  bytes b = slurp_path(path);
   nv_json *j = NULL;
-  assert_int_equal(nv_json_parse(data, len, len, "test", &j, NULL), NV_OK);
+  assert_int_equal(nv_json_parse(b.data, b.len, b.len, "test", &j, NULL), NV_OK);
   const char *s = NULL;
   assert_int_equal(nv_json_get_string(j, name, true, &s, NULL), NV_OK);
   char *copy = strdup(s);
   assert_non_null(copy);
   nv_json_free(j);
-  free(data);
+  bytes_free(&b);
   return copy;
 }
 

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -236,16 +238,11 @@ static void quoting(void **state)
 
 static X509 *load_pem(const char *rel)
 {
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", NV_VECTORS, rel);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  uint8_t buf[16384];
-  size_t n = fread(buf, 1, sizeof(buf), f);
-  fclose(f);
+  bytes b = slurp_in(NV_VECTORS, rel);
   nv_x509_list l;
   nv_x509_list_init(&l);
-  assert_int_equal(nv_x509_read_certs(buf, n, rel, &l, NULL), NV_OK);
+  assert_int_equal(nv_x509_read_certs(b.data, b.len, rel, &l, NULL), NV_OK);
+  bytes_free(&b);
   assert_true(l.count >= 1);
   X509 *x = l.items[0];
   X509_up_ref(x);

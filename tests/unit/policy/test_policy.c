@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <errno.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -719,14 +721,6 @@ static void count_limits(void **state)
 
 static char tmpdir[256];
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
-}
-
 static void load_fails_at(const char *file, int line, const char *path, nv_status code,
                           const char *msg)
 {
@@ -747,8 +741,7 @@ static void load_fails_at(const char *file, int line, const char *path, nv_statu
 static void files(void **state)
 {
   (void)state;
-  snprintf(tmpdir, sizeof(tmpdir), "%s", "/tmp/nv-policy-test-XXXXXX");
-  assert_non_null(mkdtemp(tmpdir));
+  tmp_dir_new(tmpdir, sizeof(tmpdir), "nv-policy-test");
   char good[512], link[512], dir[512], missing[512], below[512], locked[512], big[512],
     fifo[512], bad[512], empty[512], dirlink[512], via[512];
   snprintf(good, sizeof(good), "%s/trustpolicy.oci.json", tmpdir);
@@ -764,7 +757,7 @@ static void files(void **state)
   snprintf(dirlink, sizeof(dirlink), "%s/dirlink", tmpdir);
   snprintf(via, sizeof(via), "%s/dirlink/trustpolicy.oci.json", tmpdir);
 
-  write_file(good, base_oci, strlen(base_oci));
+  write_path(good, base_oci, strlen(base_oci));
   nv_diag d;
   nv_diag_init(&d);
   nv_pol_doc *doc = NULL;
@@ -788,7 +781,7 @@ static void files(void **state)
   assert_int_equal(nv_pol_load_file(OCI, via, &doc, &d), NV_OK);
   nv_pol_doc_free(doc);
 
-  write_file(locked, base_oci, strlen(base_oci));
+  write_path(locked, base_oci, strlen(base_oci));
   assert_int_equal(chmod(locked, 0), 0);
   if (geteuid() != 0)
     LOAD_FAILS(locked, NV_E_POLICY_PERMISSION,
@@ -798,16 +791,16 @@ static void files(void **state)
   assert_non_null(content);
   memset(content, ' ', NV_LIMIT_POLICY_BYTES + 1);
   memcpy(content, base_oci, strlen(base_oci));
-  write_file(big, content, NV_LIMIT_POLICY_BYTES);
+  write_path(big, content, NV_LIMIT_POLICY_BYTES);
   assert_int_equal(nv_pol_load_file(OCI, big, &doc, &d), NV_OK);
   nv_pol_doc_free(doc);
-  write_file(big, content, NV_LIMIT_POLICY_BYTES + 1);
+  write_path(big, content, NV_LIMIT_POLICY_BYTES + 1);
   LOAD_FAILS(big, NV_E_POLICY_TOO_LARGE, "1048577 bytes, over the limit of 1048576 bytes");
   free(content);
 
-  write_file(bad, "{\"invalid", 9);
+  write_path(bad, "{\"invalid", 9);
   LOAD_FAILS(bad, NV_E_POLICY_MALFORMED, "malformed trust policy. To create a trust policy");
-  write_file(empty, "", 0);
+  write_path(empty, "", 0);
   LOAD_FAILS(empty, NV_E_POLICY_MALFORMED, "malformed trust policy");
 
   assert_int_equal(nv_pol_load_file(OCI, NULL, &doc, &d), NV_E_INVALID_ARG);

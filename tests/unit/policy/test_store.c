@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,62 +29,23 @@
 
 /* ---------- helpers ---------- */
 
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-static bytes read_all(const char *path)
-{
-  bytes b = {NULL, 0};
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n >= 0);
-  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-  b.data = malloc((size_t)n + 1);
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, (size_t)n, f), (size_t)n);
-  b.data[n] = '\0';
-  b.len = (size_t)n;
-  fclose(f);
-  return b;
-}
-
+/* Certificates are read as text: some tests edit them as strings. */
 static bytes read_inline(const char *name)
 {
   char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", INLINE_X509, name);
-  return read_all(path);
-}
-
-static void write_file(const char *dir, const char *name, const void *data, size_t len)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
+  path_join(path, sizeof(path), INLINE_X509, name);
+  return slurp_text(path);
 }
 
 static void write_bytes(const char *dir, const char *name, bytes b)
 {
-  write_file(dir, name, b.data, b.len);
+  write_in(dir, name, b.data, b.len);
 }
 
 static void make_dir(const char *base, const char *rel, char *out, size_t size)
 {
   snprintf(out, size, "%s/%s", base, rel);
   assert_int_equal(mkdir(out, 0700), 0);
-}
-
-static void remove_tree(const char *path)
-{
-  char cmd[2048];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-  assert_int_equal(system(cmd), 0);
 }
 
 /* A temporary x509 directory: <tmp>/x509/{ca,signingAuthority,tsa}. */
@@ -95,10 +58,7 @@ typedef struct tmp_x509 {
 
 static void tmp_x509_init(tmp_x509 *t)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(t->root, sizeof(t->root), "%s/nv-store-test-XXXXXX",
-           base != NULL && base[0] != '\0' ? base : "/tmp");
-  assert_non_null(mkdtemp(t->root));
+  tmp_dir_new(t->root, sizeof(t->root), "nv-store-test");
   make_dir(t->root, "x509", t->x509, sizeof(t->x509));
   make_dir(t->x509, "ca", t->ca, sizeof(t->ca));
   make_dir(t->x509, "tsa", t->tsa, sizeof(t->tsa));
@@ -245,8 +205,8 @@ static void memory_store_formats(void **state)
   (void)state;
   bytes root = read_inline("rootCertPem.pem");
   bytes inter = read_inline("intermediateCertPem1.pem");
-  bytes tsroot = read_all(CORE_TESTDATA "/timestamp_root.crt");
-  bytes multi_der = read_all(CORE_TESTDATA "/multi-der.der");
+  bytes tsroot = slurp_path(CORE_TESTDATA "/timestamp_root.crt");
+  bytes multi_der = slurp_path(CORE_TESTDATA "/multi-der.der");
   char *bundle = concat(root, inter);
   nv_pol_store *s = NULL;
   nv_diag d;
@@ -409,7 +369,7 @@ static void directory_rules(void **state)
   assert_int_equal(mkfifo(path, 0600), 0);
   /* an empty store, and a regular file where a store should be */
   make_dir(t.ca, "empty", dir, sizeof(dir));
-  write_file(t.ca, "plainfile", "x", 1);
+  write_in(t.ca, "plainfile", "x", 1);
   /* every file is read, whatever its name: a dot file and no extension */
   make_dir(t.ca, "anynames", dir, sizeof(dir));
   write_bytes(dir, ".hidden", root);
@@ -444,7 +404,7 @@ static void directory_rules(void **state)
 
   nv_pol_store_free(s);
   free(root.data);
-  remove_tree(t.root);
+  rm_tree(t.root);
 }
 
 static void size_and_count_limits(void **state)
@@ -480,7 +440,7 @@ static void size_and_count_limits(void **state)
   for (int i = 0; i <= NV_POL_STORE_MAX_FILES; i++) {
     char name[32];
     snprintf(name, sizeof(name), "f%04d", i);
-    write_file(dir, name, "", 0);
+    write_in(dir, name, "", 0);
   }
 
   nv_pol_store *s = NULL;
@@ -566,7 +526,7 @@ static void size_and_count_limits(void **state)
 
   free(more);
   free(root.data);
-  remove_tree(t.root);
+  rm_tree(t.root);
 }
 
 /* ---------- selection for a policy, dedup, authenticity ---------- */
@@ -686,7 +646,7 @@ static void authenticity_lookup(void **state)
   /* the certset keeps its own references: the store can go */
   nv_pol_store_free(s);
 
-  bytes der = read_all(REF_X509 "/ca/valid-trust-store/GlobalSign.der");
+  bytes der = slurp_path(REF_X509 "/ca/valid-trust-store/GlobalSign.der");
   assert_true(nv_pol_certset_contains_der(cs, der.data, der.len));
   der.data[der.len - 1] ^= 1;
   assert_false(nv_pol_certset_contains_der(cs, der.data, der.len));
@@ -695,9 +655,9 @@ static void authenticity_lookup(void **state)
   assert_false(nv_pol_certset_contains_der(cs, NULL, 0));
   assert_false(nv_pol_certset_contains_der(NULL, der.data, der.len));
 
-  bytes pem = read_all(REF_X509 "/ca/valid-trust-store/NotationTestRoot.pem");
+  bytes pem = slurp_path(REF_X509 "/ca/valid-trust-store/NotationTestRoot.pem");
   bytes other = read_inline("intermediateCertPem1.pem");
-  bytes tsroot = read_all(REF_X509 "/tsa/test-timestamp/globalsignRoot.cer");
+  bytes tsroot = slurp_path(REF_X509 "/tsa/test-timestamp/globalsignRoot.cer");
   nv_x509_list l;
   nv_x509_list_init(&l);
   assert_int_equal(nv_x509_read_certs(pem.data, pem.len, "a", &l, NULL), NV_OK);
@@ -751,11 +711,9 @@ static const char policy_json[] = "{\"version\":\"1.0\",\"trustPolicies\":[]}";
 
 static void flux_secret_dir(char *dir, size_t size, bool policy, bool certs)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(dir, size, "%s/nv-flux-test-XXXXXX", base != NULL && base[0] != '\0' ? base : "/tmp");
-  assert_non_null(mkdtemp(dir));
+  tmp_dir_new(dir, size, "nv-flux-test");
   if (policy)
-    write_file(dir, "trustpolicy.json", policy_json, strlen(policy_json));
+    write_in(dir, "trustpolicy.json", policy_json, strlen(policy_json));
   if (certs) {
     bytes root = read_inline("rootCertPem.pem");
     bytes inter = read_inline("intermediateCertPem1.pem");
@@ -764,7 +722,7 @@ static void flux_secret_dir(char *dir, size_t size, bool policy, bool certs)
     free(root.data);
     free(inter.data);
   }
-  write_file(dir, "README.md", "# not a certificate\n", 20);
+  write_in(dir, "README.md", "# not a certificate\n", 20);
 }
 
 static void flux_default_and_compat(void **state)
@@ -836,7 +794,7 @@ static void flux_default_and_compat(void **state)
   assert_int_equal(store_count(s, NV_POL_STORE_TSA, "ts"), 3);
   nv_pol_store_free(s);
   nv_pol_flux_secret_free(fs);
-  remove_tree(dir);
+  rm_tree(dir);
 }
 
 static void flux_errors(void **state)
@@ -851,7 +809,7 @@ static void flux_errors(void **state)
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_POLICY_NOT_FOUND);
   assert_string_equal(d.msg, "'trustpolicy.json' not found in secret");
   assert_null(fs);
-  remove_tree(dir);
+  rm_tree(dir);
 
   flux_secret_dir(dir, sizeof(dir), true, false);
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_TRUSTSTORE_EMPTY);
@@ -859,11 +817,11 @@ static void flux_errors(void **state)
   /* a symlinked policy or certificate file is refused */
   snprintf(path, sizeof(path), "%s/trustpolicy.json", dir);
   assert_int_equal(unlink(path), 0);
-  write_file(dir, "real.json", policy_json, strlen(policy_json));
+  write_in(dir, "real.json", policy_json, strlen(policy_json));
   assert_int_equal(symlink("real.json", path), 0);
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_POLICY_NOT_REGULAR_FILE);
   assert_int_equal(unlink(path), 0);
-  write_file(dir, "trustpolicy.json", policy_json, strlen(policy_json));
+  write_in(dir, "trustpolicy.json", policy_json, strlen(policy_json));
   bytes root = read_inline("rootCertPem.pem");
   write_bytes(dir, "root.crt", root);
   snprintf(path, sizeof(path), "%s/link.pem", dir);
@@ -894,14 +852,14 @@ static void flux_errors(void **state)
   assert_int_equal(ftruncate(fd, (off_t)NV_LIMIT_POLICY_BYTES + 1), 0);
   close(fd);
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_POLICY_TOO_LARGE);
-  remove_tree(dir);
+  rm_tree(dir);
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_E_NOT_FOUND);
   assert_int_equal(nv_pol_flux_secret_load_dir(NULL, &fs, &d), NV_E_INVALID_ARG);
 
   /* a bad certificate file names its key */
   flux_secret_dir(dir, sizeof(dir), true, true);
   static const char broken[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-  write_file(dir, "broken.pem", broken, strlen(broken));
+  write_in(dir, "broken.pem", broken, strlen(broken));
   assert_int_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_OK);
   static const char *const refs[] = {"ca:x"};
   nv_pol_store *s = NULL;
@@ -909,7 +867,7 @@ static void flux_errors(void **state)
                    NV_E_TRUSTSTORE_CERT_PARSE);
   assert_non_null(strstr(d.msg, "'broken.pem'"));
   nv_pol_flux_secret_free(fs);
-  remove_tree(dir);
+  rm_tree(dir);
   free(root.data);
 }
 
@@ -923,7 +881,7 @@ static void flux_kubernetes_volume(void **state)
   flux_secret_dir(dir, sizeof(dir), false, false);
   snprintf(path, sizeof(path), "%s/..2026_11_27_10_00_00.123", dir);
   assert_int_equal(mkdir(path, 0700), 0);
-  write_file(path, "trustpolicy.json", policy_json, strlen(policy_json));
+  write_in(path, "trustpolicy.json", policy_json, strlen(policy_json));
   bytes root = read_inline("rootCertPem.pem");
   write_bytes(path, "root.crt", root);
   free(root.data);
@@ -963,7 +921,7 @@ static void flux_kubernetes_volume(void **state)
   assert_int_equal(symlink("/tmp", path), 0);
   assert_int_not_equal(nv_pol_flux_secret_load_dir(dir, &fs, &d), NV_OK);
   assert_null(fs);
-  remove_tree(dir);
+  rm_tree(dir);
 }
 
 static void flux_key_values(void **state)

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +170,7 @@ static void config_malformed(void **state)
 /* ---- files and helpers ---- */
 
 typedef struct fx {
-  char dir[64];
+  char dir[128];
   char *old_path;
   char *old_docker_config;
   char *old_home;
@@ -177,11 +179,8 @@ typedef struct fx {
 static void write_file(const char *dir, const char *name, const char *text, mode_t mode)
 {
   char path[256];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  assert_int_equal(fputs(text, f) >= 0, 1);
-  assert_int_equal(fclose(f), 0);
+  path_join(path, sizeof(path), dir, name);
+  write_path(path, text, strlen(text));
   assert_int_equal(chmod(path, mode), 0);
 }
 
@@ -204,8 +203,7 @@ static int setup(void **state)
 {
   fx *f = calloc(1, sizeof(*f));
   assert_non_null(f);
-  snprintf(f->dir, sizeof(f->dir), "/tmp/nv-creds-XXXXXX");
-  assert_non_null(mkdtemp(f->dir));
+  tmp_dir_new(f->dir, sizeof(f->dir), "nv-creds");
   f->old_path = dup_env("PATH");
   f->old_docker_config = dup_env("DOCKER_CONFIG");
   f->old_home = dup_env("HOME");
@@ -239,9 +237,7 @@ static int teardown(void **state)
   restore_env("PATH", f->old_path);
   restore_env("DOCKER_CONFIG", f->old_docker_config);
   restore_env("HOME", f->old_home);
-  char cmd[128];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-  assert_int_equal(system(cmd), 0);
+  rm_tree(f->dir);
   free(f);
   return 0;
 }

@@ -12,6 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,60 +56,6 @@
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-static bytes read_all(const char *path)
-{
-  bytes b = {NULL, 0};
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n >= 0);
-  rewind(f);
-  b.data = malloc((size_t)n + 1);
-  assert_non_null(b.data);
-  assert_int_equal(fread(b.data, 1, (size_t)n, f), (size_t)n);
-  b.data[n] = 0;
-  b.len = (size_t)n;
-  fclose(f);
-  return b;
-}
-
-static void write_path(const char *path, const void *data, size_t len)
-{
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
-}
-
-static void write_rel(const char *dir, const char *rel, const char *text)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", dir, rel);
-  write_path(path, text, strlen(text));
-}
-
-/* Paths here come from mkdtemp() and the build: no quotes in them. */
-static void copy_tree(const char *src, const char *dst)
-{
-  char cmd[2048];
-  assert_null(strchr(src, '\''));
-  snprintf(cmd, sizeof(cmd), "cp -R '%s' '%s'", src, dst);
-  assert_int_equal(system(cmd), 0);
-}
-
-static void remove_tree(const char *path)
-{
-  char cmd[2048];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-  assert_int_equal(system(cmd), 0);
-}
-
 /* A temporary copy of a layout (or an empty directory when src is NULL). */
 typedef struct tmp_layout {
   char root[256]; /* the mkdtemp directory */
@@ -116,11 +64,8 @@ typedef struct tmp_layout {
 
 static void tmp_init(tmp_layout *t, const char *src)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(t->root, sizeof(t->root), "%s/nv-layout-test-XXXXXX",
-           base != NULL && base[0] != '\0' ? base : "/tmp");
-  assert_non_null(mkdtemp(t->root));
-  snprintf(t->dir, sizeof(t->dir), "%s/layout", t->root);
+  tmp_dir_new(t->root, sizeof(t->root), "nv-layout-test");
+  path_join(t->dir, sizeof(t->dir), t->root, "layout");
   if (src != NULL)
     copy_tree(src, t->dir);
   else
@@ -129,12 +74,22 @@ static void tmp_init(tmp_layout *t, const char *src)
 
 static void tmp_free(tmp_layout *t)
 {
-  remove_tree(t->root);
+  rm_tree(t->root);
 }
 
 static void blob_path(const tmp_layout *t, const char *hex, char *out, size_t size)
 {
   snprintf(out, size, "%s/blobs/sha256/%s", t->dir, hex);
+}
+
+/* Move `path` out of the layout, to <root>/<name> (in `outside`), and put
+ * a symbolic link to it in its place. */
+static void link_outside(const tmp_layout *t, const char *path, const char *name, char *outside,
+                         size_t size)
+{
+  path_join(outside, size, t->root, name);
+  assert_int_equal(rename(path, outside), 0);
+  assert_int_equal(symlink(outside, path), 0);
 }
 
 /* Store `text` as a blob; its digest goes to digest_out. */
@@ -152,10 +107,11 @@ static size_t put_blob(const tmp_layout *t, const char *text, char *digest_out)
 
 static void set_index(const tmp_layout *t, const char *entries)
 {
-  char *doc = malloc(strlen(entries) + 64);
+  size_t size = strlen(entries) + 64;
+  char *doc = malloc(size);
   assert_non_null(doc);
-  sprintf(doc, "{\"schemaVersion\":2,\"manifests\":[%s]}", entries);
-  write_rel(t->dir, "index.json", doc);
+  int n = snprintf(doc, size, "{\"schemaVersion\":2,\"manifests\":[%s]}", entries);
+  write_in(t->dir, "index.json", doc, (size_t)n);
   free(doc);
 }
 
@@ -269,6 +225,17 @@ static void entry(char *out, size_t size, const char *mt, const char *digest, si
   int n = snprintf(out, size, "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu%s}", mt,
                    digest, len, extra);
   assert_true(n > 0 && (size_t)n < size);
+}
+
+/* Store `doc` as a blob and put in `out` the index.json entry that makes
+ * it the demo artifact's referrers index (tag sha256-<artifact hex>). */
+static void put_referrers_index(const tmp_layout *t, const char *doc, char *out, size_t size)
+{
+  char digest[NV_DIGEST_STRING_MAX], extra[256];
+  size_t len = put_blob(t, doc, digest);
+  snprintf(extra, sizeof(extra),
+           ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-%s\"}", ART_HEX);
+  entry(out, size, MT_INDEX, digest, len, extra);
 }
 
 /* ------------------------------------------------------------------ */
@@ -447,7 +414,7 @@ static void demo_signatures(void **state)
                      NV_OK);
     assert_int_equal(len, demos[i].env_size);
     /* the envelope is the reference signer's, byte for byte */
-    bytes orig = read_all(demos[i].fixture);
+    bytes orig = slurp_path(demos[i].fixture);
     assert_int_equal(orig.len, len);
     assert_memory_equal(orig.data, data, len);
     free(orig.data);
@@ -521,7 +488,7 @@ static void fetch_tampered_content(void **state)
   tmp_init(&t, DEMO_JWS);
   char path[1024];
   blob_path(&t, JWS_ENV_HEX, path, sizeof(path));
-  bytes env = read_all(path);
+  bytes env = slurp_path(path);
   env.data[100] ^= 0x01; /* same size, other bytes */
   write_path(path, env.data, env.len);
 
@@ -605,7 +572,7 @@ static void fetch_sizes(void **state)
   /* the file grew: larger than the descriptor, and than the limit */
   char path[1024];
   blob_path(&t, JWS_ENV_HEX, path, sizeof(path));
-  bytes env = read_all(path);
+  bytes env = slurp_path(path);
   uint8_t *bigger = calloc(1, 6000);
   assert_non_null(bigger);
   memcpy(bigger, env.data, env.len);
@@ -674,7 +641,7 @@ static void fetch_missing(void **state)
 
   /* no blobs directory at all */
   snprintf(path, sizeof(path), "%s/blobs", t.dir);
-  remove_tree(path);
+  rm_tree(path);
   l = open_ok(t.dir);
   make_desc(&desc, MT_MANIFEST, ART_DIGEST, 246);
   assert_int_equal(nv_reg_layout_fetch(l, &desc, 4096, NV_REG_FETCH_CONTENT, &data, &len, &d),
@@ -753,9 +720,7 @@ static void symlinks_rejected(void **state)
 
   /* a symlinked envelope blob pointing at an identical file outside */
   blob_path(&t, JWS_ENV_HEX, path, sizeof(path));
-  snprintf(outside, sizeof(outside), "%s/outside-env", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside-env", outside, sizeof(outside));
   nv_reg_layout *l = open_ok(t.dir);
   nv_descriptor desc;
   make_desc(&desc, "application/jose+json", "sha256:" JWS_ENV_HEX, 4296);
@@ -775,9 +740,7 @@ static void symlinks_rejected(void **state)
   /* a symlinked signature manifest is skipped on the predecessor path
    * (with a warning); the referrers index still lists its descriptor */
   blob_path(&t, JWS_SIG_HEX, path, sizeof(path));
-  snprintf(outside, sizeof(outside), "%s/outside-sig", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside-sig", outside, sizeof(outside));
   set_index(&t, E_ART "," E_SIG);
   l = open_ok(t.dir);
   log_capture cap;
@@ -793,9 +756,7 @@ static void symlinks_rejected(void **state)
   /* a symlinked referrers index fails the listing */
   set_index(&t, E_ART "," E_REF);
   blob_path(&t, JWS_REF_HEX, path, sizeof(path));
-  snprintf(outside, sizeof(outside), "%s/outside-ref", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside-ref", outside, sizeof(outside));
   l = open_ok(t.dir);
   nv_diag_init(&d);
   assert_int_equal(list_sigs(l, 10, &list, &d), NV_E_REFERRERS_LIST_FAILED);
@@ -804,9 +765,7 @@ static void symlinks_rejected(void **state)
 
   /* index.json and oci-layout as symlinks */
   snprintf(path, sizeof(path), "%s/index.json", t.dir);
-  snprintf(outside, sizeof(outside), "%s/outside-index", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside-index", outside, sizeof(outside));
   assert_int_equal(open_status(t.dir, &d), NV_E_OCI_LAYOUT_INVALID);
   assert_non_null(strstr(d.msg, "index.json is not a regular file"));
   assert_int_equal(unlink(path), 0);
@@ -814,9 +773,7 @@ static void symlinks_rejected(void **state)
   assert_int_equal(open_status(t.dir, &d), NV_OK);
 
   snprintf(path, sizeof(path), "%s/oci-layout", t.dir);
-  snprintf(outside, sizeof(outside), "%s/outside-oci-layout", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside-oci-layout", outside, sizeof(outside));
   assert_int_equal(open_status(t.dir, &d), NV_E_OCI_LAYOUT_INVALID);
   assert_non_null(strstr(d.msg, "oci-layout is not a regular file"));
   assert_int_equal(unlink(path), 0);
@@ -825,9 +782,7 @@ static void symlinks_rejected(void **state)
   /* blobs/sha256 as a symlink to a real directory */
   char blobs[1024], moved[1024];
   snprintf(blobs, sizeof(blobs), "%s/blobs/sha256", t.dir);
-  snprintf(moved, sizeof(moved), "%s/outside-sha256", t.root);
-  assert_int_equal(rename(blobs, moved), 0);
-  assert_int_equal(symlink(moved, blobs), 0);
+  link_outside(&t, blobs, "outside-sha256", moved, sizeof(moved));
   l = open_ok(t.dir);
   nv_diag_init(&d);
   assert_int_equal(nv_reg_layout_fetch(l, &desc, NV_LIMIT_ENVELOPE_BYTES, NV_REG_FETCH_CONTENT,
@@ -840,9 +795,7 @@ static void symlinks_rejected(void **state)
 
   /* blobs itself as a symlink */
   snprintf(blobs, sizeof(blobs), "%s/blobs", t.dir);
-  snprintf(moved, sizeof(moved), "%s/outside-blobs", t.root);
-  assert_int_equal(rename(blobs, moved), 0);
-  assert_int_equal(symlink(moved, blobs), 0);
+  link_outside(&t, blobs, "outside-blobs", moved, sizeof(moved));
   l = open_ok(t.dir);
   nv_diag_init(&d);
   assert_int_equal(nv_reg_layout_fetch(l, &desc, NV_LIMIT_ENVELOPE_BYTES, NV_REG_FETCH_CONTENT,
@@ -908,6 +861,33 @@ static void special_files_rejected(void **state)
 /* ------------------------------------------------------------------ */
 /* oci-layout and index.json                                           */
 
+/* Each of `docs` as the layout's file `name` makes the layout invalid,
+ * with a message that names the file. */
+static void expect_invalid_file(const tmp_layout *t, const char *name, const char *const *docs,
+                                size_t count)
+{
+  nv_diag d;
+  for (size_t i = 0; i < count; i++) {
+    write_in(t->dir, name, docs[i], strlen(docs[i]));
+    nv_status rc = open_status(t->dir, &d);
+    if (rc != NV_E_OCI_LAYOUT_INVALID)
+      fail_msg("%s '%s': %d %s", name, docs[i], rc, d.msg);
+    assert_non_null(strstr(d.msg, name));
+  }
+}
+
+/* Without its file `name` the layout is invalid: "<name> is missing". */
+static void expect_missing_file(const tmp_layout *t, const char *name)
+{
+  char path[1024], want[64];
+  nv_diag d;
+  path_join(path, sizeof(path), t->dir, name);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(open_status(t->dir, &d), NV_E_OCI_LAYOUT_INVALID);
+  snprintf(want, sizeof(want), "%s is missing", name);
+  assert_non_null(strstr(d.msg, want));
+}
+
 static void bad_oci_layout(void **state)
 {
   (void)state;
@@ -926,15 +906,10 @@ static void bad_oci_layout(void **state)
   tmp_layout t;
   tmp_init(&t, DEMO_JWS);
   nv_diag d;
-  for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-    write_rel(t.dir, "oci-layout", docs[i]);
-    nv_status rc = open_status(t.dir, &d);
-    if (rc != NV_E_OCI_LAYOUT_INVALID)
-      fail_msg("oci-layout '%s': %d %s", docs[i], rc, d.msg);
-    assert_non_null(strstr(d.msg, "oci-layout"));
-  }
+  expect_invalid_file(&t, "oci-layout", docs, sizeof(docs) / sizeof(docs[0]));
   /* unknown members are fine; the version is what counts */
-  write_rel(t.dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\",\"x\":1}");
+  static const char unknown[] = "{\"imageLayoutVersion\":\"1.0.0\",\"x\":1}";
+  write_in(t.dir, "oci-layout", unknown, strlen(unknown));
   assert_int_equal(open_status(t.dir, &d), NV_OK);
 
   /* over the size limit: whitespace would be valid JSON */
@@ -943,19 +918,15 @@ static void bad_oci_layout(void **state)
   memset(big, ' ', NV_REG_LAYOUT_FILE_MAX_BYTES + 1);
   strcpy(big + NV_REG_LAYOUT_FILE_MAX_BYTES + 1 - 31, "{\"imageLayoutVersion\":\"1.0.0\"}");
   assert_int_equal(strlen(big), NV_REG_LAYOUT_FILE_MAX_BYTES);
-  write_rel(t.dir, "oci-layout", big);
+  write_in(t.dir, "oci-layout", big, strlen(big));
   assert_int_equal(open_status(t.dir, &d), NV_OK);
   memmove(big + 1, big, NV_REG_LAYOUT_FILE_MAX_BYTES + 1);
-  write_rel(t.dir, "oci-layout", big);
+  write_in(t.dir, "oci-layout", big, strlen(big));
   assert_int_equal(open_status(t.dir, &d), NV_E_OCI_LAYOUT_INVALID);
   assert_non_null(strstr(d.msg, "larger than"));
   free(big);
 
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/oci-layout", t.dir);
-  assert_int_equal(unlink(path), 0);
-  assert_int_equal(open_status(t.dir, &d), NV_E_OCI_LAYOUT_INVALID);
-  assert_non_null(strstr(d.msg, "oci-layout is missing"));
+  expect_missing_file(&t, "oci-layout");
   tmp_free(&t);
 }
 
@@ -978,21 +949,12 @@ static void bad_index_json(void **state)
   };
   tmp_layout t;
   tmp_init(&t, DEMO_JWS);
+  expect_invalid_file(&t, "index.json", docs, sizeof(docs) / sizeof(docs[0]));
+  static const char empty[] = "{\"manifests\":[]}"; /* no schemaVersion: accepted */
+  write_in(t.dir, "index.json", empty, strlen(empty));
   nv_diag d;
-  for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-    write_rel(t.dir, "index.json", docs[i]);
-    nv_status rc = open_status(t.dir, &d);
-    if (rc != NV_E_OCI_LAYOUT_INVALID)
-      fail_msg("index.json '%s': %d %s", docs[i], rc, d.msg);
-    assert_non_null(strstr(d.msg, "index.json"));
-  }
-  write_rel(t.dir, "index.json", "{\"manifests\":[]}");
   assert_int_equal(open_status(t.dir, &d), NV_OK);
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/index.json", t.dir);
-  assert_int_equal(unlink(path), 0);
-  assert_int_equal(open_status(t.dir, &d), NV_E_OCI_LAYOUT_INVALID);
-  assert_non_null(strstr(d.msg, "index.json is missing"));
+  expect_missing_file(&t, "index.json");
   tmp_free(&t);
 }
 
@@ -1078,7 +1040,7 @@ static void resolve_unlisted_manifest(void **state)
   /* the unlisted content is verified before it is believed */
   char path[1024];
   blob_path(&t, JWS_SIG_HEX, path, sizeof(path));
-  bytes b = read_all(path);
+  bytes b = slurp_path(path);
   b.data[b.len - 2] = ' ';
   write_path(path, b.data, b.len);
   free(b.data);
@@ -1124,7 +1086,7 @@ static void list_each_source(void **state)
   /* a tampered referrers index fails the listing */
   char path[1024];
   blob_path(&t, JWS_REF_HEX, path, sizeof(path));
-  bytes b = read_all(path);
+  bytes b = slurp_path(path);
   b.data[10] = b.data[10] == 'a' ? 'b' : 'a';
   write_path(path, b.data, b.len);
   free(b.data);
@@ -1135,12 +1097,8 @@ static void list_each_source(void **state)
   nv_reg_layout_close(l);
 
   /* a referrers index that is not an index */
-  char ref_digest[NV_DIGEST_STRING_MAX], ent[1024];
-  size_t n = put_blob(&t, "{\"manifests\":7}", ref_digest);
-  char extra[256];
-  snprintf(extra, sizeof(extra),
-           ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-%s\"}", ART_HEX);
-  entry(ent, sizeof(ent), MT_INDEX, ref_digest, n, extra);
+  char ent[1024];
+  put_referrers_index(&t, "{\"manifests\":7}", ent, sizeof(ent));
   char idx[2048];
   snprintf(idx, sizeof(idx), "%s,%s", E_ART, ent);
   set_index(&t, idx);
@@ -1179,14 +1137,10 @@ static void list_bad_signature_manifests(void **state)
         ",\"artifactType\":\"" AT_SIG "\"");
 
   /* a referrers index that lists the bad ones as signatures */
-  char refdoc[2048], ref_digest[NV_DIGEST_STRING_MAX];
+  char refdoc[2048], e_ref[512];
   snprintf(refdoc, sizeof(refdoc), "{\"mediaType\":\"%s\",\"manifests\":[%s,%s]}", MT_INDEX,
            e_other_lying, octet);
-  size_t ref_len = put_blob(&t, refdoc, ref_digest);
-  char e_ref[512], extra[256];
-  snprintf(extra, sizeof(extra),
-           ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-%s\"}", ART_HEX);
-  entry(e_ref, sizeof(e_ref), MT_INDEX, ref_digest, ref_len, extra);
+  put_referrers_index(&t, refdoc, e_ref, sizeof(e_ref));
 
   char idx[4096];
   snprintf(idx, sizeof(idx), "%s,%s,%s,%s,%s", E_ART, E_SIG, e_two, e_other, e_ref);
@@ -1238,17 +1192,13 @@ static void list_self_reference(void **state)
   tmp_layout t;
   tmp_init(&t, DEMO_JWS);
   /* a referrers index whose first entry is the subject itself */
-  char refdoc[2048], ref_digest[NV_DIGEST_STRING_MAX];
+  char refdoc[2048], e_ref[512], idx[2048];
   snprintf(refdoc, sizeof(refdoc),
            "{\"mediaType\":\"%s\",\"manifests\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
            "\"size\":246,\"artifactType\":\"%s\"},{\"mediaType\":\"%s\",\"digest\":"
            "\"sha256:%s\",\"size\":862,\"artifactType\":\"%s\"}]}",
            MT_INDEX, MT_MANIFEST, ART_DIGEST, AT_SIG, MT_MANIFEST, JWS_SIG_HEX, AT_SIG);
-  size_t ref_len = put_blob(&t, refdoc, ref_digest);
-  char e_ref[512], extra[256], idx[2048];
-  snprintf(extra, sizeof(extra),
-           ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-%s\"}", ART_HEX);
-  entry(e_ref, sizeof(e_ref), MT_INDEX, ref_digest, ref_len, extra);
+  put_referrers_index(&t, refdoc, e_ref, sizeof(e_ref));
   snprintf(idx, sizeof(idx), "%s,%s", E_ART, e_ref);
   set_index(&t, idx);
 
@@ -1308,9 +1258,7 @@ static void list_maximum(void **state)
   /* the 4th extra one cannot be read: examining it would log a warning */
   char path[1024], outside[1024];
   blob_path(&t, digests[3] + 7, path, sizeof(path));
-  snprintf(outside, sizeof(outside), "%s/outside", t.root);
-  assert_int_equal(rename(path, outside), 0);
-  assert_int_equal(symlink(outside, path), 0);
+  link_outside(&t, path, "outside", outside, sizeof(outside));
 
   nv_reg_layout *l = open_ok(t.dir);
   log_capture cap;
@@ -1345,13 +1293,9 @@ static void list_maximum(void **state)
   nv_reg_layout_close(l);
 
   /* the referrers tag schema lists them all: the max applies there too */
-  char refdoc[8192], ref_digest[NV_DIGEST_STRING_MAX];
+  char refdoc[8192], e_ref[512];
   snprintf(refdoc, sizeof(refdoc), "{\"mediaType\":\"%s\",\"manifests\":[%s]}", MT_INDEX, refs);
-  size_t ref_len = put_blob(&t, refdoc, ref_digest);
-  char e_ref[512], extra[256];
-  snprintf(extra, sizeof(extra),
-           ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-%s\"}", ART_HEX);
-  entry(e_ref, sizeof(e_ref), MT_INDEX, ref_digest, ref_len, extra);
+  put_referrers_index(&t, refdoc, e_ref, sizeof(e_ref));
   snprintf(idx, sizeof(idx), "%s,%s", E_ART, e_ref);
   set_index(&t, idx);
   l = open_ok(t.dir);

@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <notaryc.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -95,15 +97,6 @@ typedef struct fx {
   size_t logs_len;
 } fx;
 
-static size_t read_file(const char *path, uint8_t *buf, size_t cap)
-{
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  size_t n = fread(buf, 1, cap, f);
-  fclose(f);
-  return n;
-}
-
 static const char *request_header(const nv_http_request *req, const char *name)
 {
   size_t n = nv_http_request_header_count(req);
@@ -163,12 +156,13 @@ static nv_status serve(const nv_http_request *req, nv_http_response *resp, void 
       continue;
     char path[512];
     snprintf(path, sizeof(path), "%s/blobs/sha256/%s", f->reg->layout, r->hex);
-    static uint8_t buf[65536];
-    size_t n = read_file(path, buf, sizeof(buf));
-    assert_true(n <= nv_http_request_max_bytes(req));
+    bytes b = slurp_path(path);
+    assert_true(b.len <= nv_http_request_max_bytes(req));
     assert_int_equal(nv_http_response_set_status(resp, 200), NV_OK);
     assert_int_equal(nv_http_response_add_header(resp, "Content-Type", r->media_type), NV_OK);
-    return nv_http_response_append_body(resp, buf, n);
+    nv_status rc = nv_http_response_append_body(resp, b.data, b.len);
+    bytes_free(&b);
+    return rc;
   }
   assert_int_equal(nv_http_response_set_status(resp, 404), NV_OK);
   assert_int_equal(nv_http_response_add_header(resp, "Content-Type", "text/plain"), NV_OK);

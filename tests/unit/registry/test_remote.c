@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,32 +178,20 @@ static size_t count_requests(const fake *f, const char *url)
 
 /* ---- fixture ---- */
 
-typedef struct blob {
-  uint8_t *data;
-  size_t len;
-} blob;
-
 typedef struct fx {
   fake fake;
   nv_reg_client *client;
   nv_diag d;
-  blob art, sig, jws, idx;
+  bytes art, sig, jws, idx;
   char logs[16384];
   size_t logs_len;
 } fx;
 
-static blob read_blob(const char *hex)
+static bytes read_blob(const char *hex)
 {
   char path[512];
   snprintf(path, sizeof(path), "%s%s", DEMO_BLOBS, hex);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  blob b;
-  b.data = malloc(65536);
-  assert_non_null(b.data);
-  b.len = fread(b.data, 1, 65536, f);
-  fclose(f);
-  return b;
+  return slurp_path(path);
 }
 
 static void log_cb(nv_log_level level, const char *component, const char *msg, void *user)

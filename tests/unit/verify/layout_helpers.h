@@ -1,11 +1,12 @@
 /*
- * Temporary OCI image layouts for the verification tests: copy a demo
- * layout into a fresh directory, then replace, add or remove blobs and
- * rewrite index.json or oci-layout. Digests of added blobs are computed
- * with the library's own digest code (base/nv_digest.h).
+ * Temporary OCI image layouts for the verification tests: in a copy of a
+ * demo layout (test_files.h: tmp_dir_new, copy_tree, rm_tree), replace,
+ * add or remove blobs and rewrite index.json or oci-layout. Digests of
+ * added blobs are computed with the library's own digest code
+ * (base/nv_digest.h).
  *
  * Every helper fails the current cmocka test on an error, so include after
- * <cmocka.h> (and test_files.h).
+ * <cmocka.h>.
  */
 #ifndef NV_TEST_LAYOUT_HELPERS_H
 #define NV_TEST_LAYOUT_HELPERS_H
@@ -18,16 +19,6 @@
 #define TL_PATH_MAX 1024
 /* "sha256:" + 64 hex + NUL */
 #define TL_DIGEST_MAX 72
-
-/* A new empty directory under $TMPDIR (or /tmp); path in out. */
-void tl_mkdtemp(char out[TL_PATH_MAX]);
-
-/* Remove a directory tree without following symbolic links. */
-void tl_rmtree(const char *path);
-
-/* Copy the layout at src (oci-layout, index.json, blobs/sha256/<hex>)
- * into the new directory dst. */
-void tl_copy_layout(const char *src, const char *dst);
 
 /* The path of blobs/<alg>/<hex> for "<alg>:<hex>". */
 void tl_blob_path(const char *layout, const char *digest, char out[TL_PATH_MAX]);

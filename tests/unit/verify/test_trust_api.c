@@ -165,10 +165,7 @@ typedef struct tmpdir {
 
 static void tmp_init(tmpdir *t)
 {
-  const char *base = getenv("TMPDIR");
-  snprintf(t->root, sizeof(t->root), "%s/nv-trust-api-XXXXXX",
-           base != NULL && base[0] != '\0' ? base : "/tmp");
-  assert_non_null(mkdtemp(t->root));
+  tmp_dir_new(t->root, sizeof(t->root), "nv-trust-api");
   t->count = 0;
 }
 
@@ -187,11 +184,7 @@ static const char *tmp_record(tmpdir *t, const char *name, int is_dir)
 static const char *tmp_write(tmpdir *t, const char *name, const void *data, size_t len)
 {
   const char *p = tmp_record(t, name, 0);
-  FILE *f = fopen(p, "wb");
-  if (f == NULL)
-    fail_msg("cannot create %s", p);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
+  write_path(p, data, len);
   return p;
 }
 

@@ -118,7 +118,7 @@ static int setup(void **state)
   if (nv_verify_opts_new(&f->opts) != NV_OK || nv_verify_opts_set_time(f->opts, T_NOW) != NV_OK ||
       nv_verify_opts_set_oci_layout(f->opts, SCOPE) != NV_OK)
     return -1;
-  tl_mkdtemp(f->tmp);
+  tmp_dir_new(f->tmp, sizeof(f->tmp), "nv-verify");
   snprintf(f->layout, sizeof(f->layout), "%s/layout", f->tmp);
   *state = f;
   return 0;
@@ -133,7 +133,7 @@ static int teardown(void **state)
   nv_trust_policy_free(f->policy);
   nv_truststore_free(f->store);
   nv_ctx_free(f->ctx);
-  tl_rmtree(f->tmp);
+  rm_tree(f->tmp);
   tl_free_strings();
   free(f);
   nv_global_cleanup();
@@ -306,10 +306,7 @@ static const nv_trust_policy *policy_variant(fx *f, const char *level, const cha
                    level, override, identity);
   char path[TL_PATH_MAX + 32];
   snprintf(path, sizeof(path), "%s/trustpolicy.json", f->tmp);
-  FILE *out = fopen(path, "wb");
-  assert_non_null(out);
-  fputs(text, out);
-  assert_int_equal(fclose(out), 0);
+  write_path(path, text, strlen(text));
   nv_trust_policy_free(f->variant);
   f->variant = NULL;
   nv_status rc = nv_trust_policy_load(f->ctx, NV_POLICY_OCI, path, &f->variant);
@@ -450,7 +447,7 @@ static void test_demo_cose_by_digest(void **state)
 static void test_demo_copy(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   assert_status(verify_copy(f, f->policy), NV_OK);
   expect_demo_result(f->result, &demo_jws, false);
 }
@@ -1065,7 +1062,7 @@ static void expect_retrieval_failure(fx *f, const nv_signature *s)
 static void test_tamper_envelope_byte(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   bytes env = tl_read_blob(f->layout, JWS_ENVELOPE);
   env.data[env.len / 2] ^= 0x01;
   tl_replace_blob(f->layout, JWS_ENVELOPE, env.data, env.len);
@@ -1082,7 +1079,7 @@ static void test_tamper_envelope_byte(void **state)
 static void test_tamper_envelope_resigned(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   bytes env = tl_read_blob(f->layout, JWS_ENVELOPE);
   char *text = malloc(env.len + 1);
   assert_non_null(text);
@@ -1109,7 +1106,7 @@ static void test_tamper_envelope_resigned(void **state)
 static void test_envelope_missing(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   tl_remove_blob(f->layout, JWS_ENVELOPE);
   const nv_signature *s =
       expect_single_failure(f, JWS_SIG_MANIFEST, NV_E_SIG_FETCH_FAILED, "not found");
@@ -1124,7 +1121,7 @@ static void test_envelope_missing(void **state)
 static void test_layer_too_large(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   char path[TL_PATH_MAX];
   tl_blob_path(f->layout, JWS_ENVELOPE, path);
   assert_int_equal(unlink(path), 0);
@@ -1140,7 +1137,7 @@ static void test_layer_too_large(void **state)
 static void test_two_layers(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   tl_blob m = add_sig_manifest(f, tl_strf("%s,%s", jws_layer(), jws_layer()), "two");
   write_index(f, tl_strf(",%s", entry_json(MT_MANIFEST, &m)));
   expect_single_failure(f, m.digest, NV_E_SIG_MANIFEST_LAYER_COUNT,
@@ -1156,7 +1153,7 @@ static void test_two_layers(void **state)
 static void test_sig_manifest_media_type(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   /* the descriptor is not a manifest type */
   write_index(f, referrers_tag_entry(
                      f, referrer_json(MT_INDEX, JWS_SIG_MANIFEST, JWS_SIG_MANIFEST_SIZE)));
@@ -1174,7 +1171,7 @@ static void test_sig_manifest_media_type(void **state)
 static void test_sig_manifest_artifact_type(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   tl_blob m = tl_add_text(
       f->layout, sig_manifest_json("\"mediaType\":\"" MT_MANIFEST
                                    "\",\"artifactType\":\"application/vnd.example.sbom\",",
@@ -1201,7 +1198,7 @@ static void test_sig_manifest_artifact_type(void **state)
 static void test_sig_manifest_too_large(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   write_index(f, referrers_tag_entry(f, referrer_json(MT_MANIFEST, JWS_SIG_MANIFEST,
                                                       (uint64_t)5 << 20)));
   expect_single_failure(f, JWS_SIG_MANIFEST, NV_E_SIG_MANIFEST_TOO_LARGE,
@@ -1220,7 +1217,7 @@ static void test_sig_manifest_too_large(void **state)
 static void test_artifact_changed(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   bytes art = tl_read_blob(f->layout, ART_DIGEST);
   assert_int_equal(art.len, ART_SIZE);
   uint8_t *longer = malloc(art.len + 1);
@@ -1276,7 +1273,7 @@ static void test_artifact_changed(void **state)
 static void test_referrers_self(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   write_index(f, referrers_tag_entry(f, referrer_json(MT_MANIFEST, ART_DIGEST, ART_SIZE)));
   const nv_signature *s =
       expect_single_failure(f, ART_DIGEST, NV_E_SIG_MANIFEST_SUBJECT, "lists the artifact itself");
@@ -1295,7 +1292,7 @@ static void test_referrers_self(void **state)
 static void test_no_signatures(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   write_index(f, "");
   assert_status(verify_at(f, f->policy, f->layout, ":v1", f->opts), NV_E_NO_SIGNATURES);
   assert_contains(nv_result_message(f->result), "no signature is associated with");
@@ -1345,7 +1342,7 @@ static const nv_status bad_codes[] = {NV_E_CHAIN_NOT_TRUSTED, NV_E_ENVELOPE_PARS
 static void test_max_signatures(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   write_index(f, bad_then_valid(f));
 
   /* limit 3: the valid fourth is never reached */
@@ -1414,12 +1411,12 @@ static void test_max_signatures(void **state)
 static void link_out(fx *f, const char *rel)
 {
   char path[TL_PATH_MAX + 160], outside[TL_PATH_MAX + 160];
-  tl_rmtree(f->layout);
-  tl_copy_layout(demo_jws.dir, f->layout);
+  rm_tree(f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   const char *base = strrchr(rel, '/') != NULL ? strrchr(rel, '/') + 1 : rel;
   snprintf(path, sizeof(path), "%s/%s", f->layout, rel);
   snprintf(outside, sizeof(outside), "%s/moved-%s", f->tmp, base);
-  tl_rmtree(outside);
+  rm_tree(outside);
   assert_int_equal(rename(path, outside), 0);
   assert_int_equal(symlink(outside, path), 0);
 }
@@ -1456,7 +1453,7 @@ static void test_symlinks(void **state)
 static void test_oci_layout_file(void **state)
 {
   fx *f = *state;
-  tl_copy_layout(demo_jws.dir, f->layout);
+  copy_tree(demo_jws.dir, f->layout);
   tl_write_file(f->layout, "oci-layout", "{\"imageLayoutVersion\":\"2.0.0\"}");
   assert_status(verify_copy(f, f->policy), NV_E_OCI_LAYOUT_INVALID);
   assert_contains(nv_result_message(f->result), "oci-layout");

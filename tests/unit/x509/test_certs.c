@@ -5,30 +5,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "x509/nv_x509_certs.h"
-
-typedef struct {
-  uint8_t *data;
-  size_t len;
-} file_bytes;
-
-static file_bytes slurp(const char *name)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", NV_TEST_DATA, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  file_bytes fb = {malloc(1 << 20), 0};
-  assert_non_null(fb.data);
-  fb.len = fread(fb.data, 1, 1 << 20, f);
-  fclose(f);
-  return fb;
-}
 
 static size_t read_count(const uint8_t *data, size_t len, nv_status want, nv_diag *d)
 {
@@ -52,7 +35,7 @@ static void reads_pem_and_der(void **state)
     size_t count;
   } cases[] = {{"pem.crt", 1}, {"der.der", 1}, {"multi-pem.crt", 2}, {"multi-der.der", 2}};
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    file_bytes fb = slurp(cases[i].file);
+    bytes fb = slurp_in(NV_TEST_DATA, cases[i].file);
     assert_int_equal(read_count(fb.data, fb.len, NV_OK, NULL), cases[i].count);
     free(fb.data);
   }
@@ -61,7 +44,7 @@ static void reads_pem_and_der(void **state)
 static void pem_and_der_agree(void **state)
 {
   (void)state;
-  file_bytes pem = slurp("pem.crt"), der = slurp("der.der");
+  bytes pem = slurp_in(NV_TEST_DATA, "pem.crt"), der = slurp_in(NV_TEST_DATA, "der.der");
   nv_x509_list a, b;
   nv_x509_list_init(&a);
   nv_x509_list_init(&b);
@@ -83,14 +66,16 @@ static void rejects_garbage(void **state)
   (void)state;
   nv_diag d;
   nv_diag_init(&d);
-  file_bytes bad = slurp("invalid");
+  bytes bad = slurp_in(NV_TEST_DATA, "invalid");
   read_count(bad.data, bad.len, NV_E_CERT_PARSE, &d);
   assert_non_null(strstr(d.msg, "neither PEM nor valid DER"));
   free(bad.data);
   read_count((const uint8_t *)"", 0, NV_E_CERT_PARSE, NULL);
 
   /* DER with a trailing byte: the second "certificate" is garbage */
-  file_bytes der = slurp("der.der");
+  bytes der = slurp_in(NV_TEST_DATA, "der.der");
+  der.data = realloc(der.data, der.len + 1); /* room for the trailing byte */
+  assert_non_null(der.data);
   der.data[der.len++] = 0x00;
   read_count(der.data, der.len, NV_E_CERT_PARSE, &d);
   assert_non_null(strstr(d.msg, "certificate 2"));
@@ -104,7 +89,7 @@ static void rejects_non_certificate_pem(void **state)
   (void)state;
   nv_diag d;
   nv_diag_init(&d);
-  file_bytes pem = slurp("pem.crt");
+  bytes pem = slurp_in(NV_TEST_DATA, "pem.crt");
   /* append a key block: the whole file fails and nothing is kept */
   static const char key[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
   uint8_t *buf = malloc(pem.len + sizeof(key));
@@ -129,7 +114,7 @@ static void rejects_non_certificate_pem(void **state)
 static void existing_entries_survive_a_failure(void **state)
 {
   (void)state;
-  file_bytes pem = slurp("multi-pem.crt");
+  bytes pem = slurp_in(NV_TEST_DATA, "multi-pem.crt");
   nv_x509_list l;
   nv_x509_list_init(&l);
   assert_int_equal(nv_x509_read_certs(pem.data, pem.len, "a", &l, NULL), NV_OK);

@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -20,25 +22,6 @@
 #include <string.h>
 
 #include "x509/nv_x509_sig.h"
-
-typedef struct {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-static bytes slurp(const char *name)
-{
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", NV_TEST_DATA, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  bytes b = {malloc(1 << 16), 0};
-  assert_non_null(b.data);
-  b.len = fread(b.data, 1, 1 << 16, f);
-  fclose(f);
-  return b;
-}
 
 static EVP_PKEY *load_key(const char *name)
 {
@@ -138,9 +121,9 @@ static void key_alg_unsupported(void **state)
 static void every_alg_verifies(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
   for (size_t i = 0; i < N_VALID; i++) {
-    bytes sig = slurp(valid[i].sig);
+    bytes sig = slurp_in(NV_TEST_DATA, valid[i].sig);
     nv_diag d;
     nv_diag_init(&d);
     nv_status rc = verify(valid[i].key, valid[i].alg, NV_PSS_SALT_DIGEST, &msg, sig.data,
@@ -159,9 +142,9 @@ static void every_alg_verifies(void **state)
 static void tampered_message_fails(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
   for (size_t i = 0; i < N_VALID; i++) {
-    bytes sig = slurp(valid[i].sig);
+    bytes sig = slurp_in(NV_TEST_DATA, valid[i].sig);
     msg.data[3] ^= 0x01;
     nv_diag d;
     nv_diag_init(&d);
@@ -183,9 +166,9 @@ static void tampered_message_fails(void **state)
 static void tampered_signature_fails(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
   for (size_t i = 0; i < N_VALID; i++) {
-    bytes sig = slurp(valid[i].sig);
+    bytes sig = slurp_in(NV_TEST_DATA, valid[i].sig);
     const size_t positions[] = {0, sig.len / 2 - 1, sig.len / 2, sig.len - 1};
     for (size_t p = 0; p < sizeof(positions) / sizeof(positions[0]); p++) {
       sig.data[positions[p]] ^= 0x40;
@@ -206,8 +189,8 @@ static void tampered_signature_fails(void **state)
 static void pss_salt_modes(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes sig = slurp("sig-PS256-saltmax.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes sig = slurp_in(NV_TEST_DATA, "sig-PS256-saltmax.sig");
   nv_diag d;
   nv_diag_init(&d);
   assert_int_equal(verify("sig-rsa2048.pub.pem", NV_SIG_PS256, NV_PSS_SALT_DIGEST, &msg, sig.data,
@@ -226,8 +209,8 @@ static void pss_salt_modes(void **state)
 static void rsa_signature_length(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes sig = slurp("sig-PS256.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes sig = slurp_in(NV_TEST_DATA, "sig-PS256.sig");
   assert_int_equal(sig.len, 256);
   uint8_t buf[258];
   /* A leading zero byte makes the same integer but the wrong length. */
@@ -247,7 +230,7 @@ static void rsa_signature_length(void **state)
                    NV_E_SIGNATURE_INVALID);
   /* A valid signature whose first byte is zero: dropped, the integer is
    * unchanged (OpenSSL alone would accept it) but the length is wrong. */
-  bytes lz = slurp("sig-PS256-lz.sig");
+  bytes lz = slurp_in(NV_TEST_DATA, "sig-PS256-lz.sig");
   assert_int_equal(lz.len, 256);
   assert_int_equal(lz.data[0], 0);
   assert_int_equal(verify("sig-rsa2048.pub.pem", NV_SIG_PS256, NV_PSS_SALT_DIGEST, &msg, lz.data,
@@ -276,11 +259,11 @@ static void rsa_signature_length(void **state)
 static void ecdsa_wrong_lengths(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
   /* r has a leading zero byte: dropping it gives a 63-byte signature whose
    * DER form would be the same r and s, and prepending or appending a zero
    * gives 65 bytes; none may verify. */
-  bytes lz = slurp("sig-ES256-r-lz.sig");
+  bytes lz = slurp_in(NV_TEST_DATA, "sig-ES256-r-lz.sig");
   assert_int_equal(lz.len, 64);
   assert_int_equal(lz.data[0], 0);
   uint8_t buf[200];
@@ -306,7 +289,7 @@ static void ecdsa_wrong_lengths(void **state)
                    NV_OK);
 
   /* ES512: 131 and 133 bytes; a P-521 signature under an ES384 length. */
-  bytes s512 = slurp("sig-ES512.sig");
+  bytes s512 = slurp_in(NV_TEST_DATA, "sig-ES512.sig");
   assert_int_equal(s512.len, 132);
   assert_int_equal(verify("sig-p521.pub.pem", NV_SIG_ES512, NV_PSS_SALT_DIGEST, &msg, s512.data,
                           131, NULL),
@@ -349,8 +332,8 @@ static void p256_order(uint8_t out[32])
 static void ecdsa_r_s_range(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes sig = slurp("sig-ES256.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes sig = slurp_in(NV_TEST_DATA, "sig-ES256.sig");
   uint8_t n[32], buf[64];
   p256_order(n);
   nv_diag d;
@@ -411,9 +394,9 @@ static void ecdsa_r_s_range(void **state)
 static void alg_key_mismatch(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes es256 = slurp("sig-ES256.sig");
-  bytes ps256 = slurp("sig-PS256.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes es256 = slurp_in(NV_TEST_DATA, "sig-ES256.sig");
+  bytes ps256 = slurp_in(NV_TEST_DATA, "sig-PS256.sig");
   nv_diag d;
 
   nv_diag_init(&d);
@@ -455,8 +438,8 @@ static void alg_key_mismatch(void **state)
 static void unsupported_keys(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes sig = slurp("sig-ES256.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes sig = slurp_in(NV_TEST_DATA, "sig-ES256.sig");
   const char *keys[] = {"sig-rsa1024.pub.pem", "sig-rsa2040.pub.pem", "sig-p224.pub.pem",
                         "sig-secp256k1.pub.pem", "sig-ed25519.pub.pem",
                         "sig-p256-explicit.pub.pem"};
@@ -470,7 +453,7 @@ static void unsupported_keys(void **state)
   }
   /* The explicit-parameter key made a valid ES256 signature (openssl
    * verifies it); refusing it is the key rule, not the signature. */
-  bytes esig = slurp("sig-ES256-explicit.sig");
+  bytes esig = slurp_in(NV_TEST_DATA, "sig-ES256-explicit.sig");
   assert_int_equal(verify("sig-p256-explicit.pub.pem", NV_SIG_ES256, NV_PSS_SALT_DIGEST, &msg,
                           esig.data, esig.len, NULL),
                    NV_E_KEY_UNSUPPORTED);
@@ -482,8 +465,8 @@ static void unsupported_keys(void **state)
 static void bad_arguments(void **state)
 {
   (void)state;
-  bytes msg = slurp("sig-message.bin");
-  bytes sig = slurp("sig-ES256.sig");
+  bytes msg = slurp_in(NV_TEST_DATA, "sig-message.bin");
+  bytes sig = slurp_in(NV_TEST_DATA, "sig-ES256.sig");
   EVP_PKEY *k = load_key("sig-p256.pub.pem");
   assert_int_equal(nv_x509_verify_signature(k, NV_SIG_NONE, NV_PSS_SALT_DIGEST, msg.data, msg.len,
                                             sig.data, sig.len, NULL),

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,30 +25,9 @@
 #define T_2022 INT64_C(1640995200)
 #define T_2030 INT64_C(1893456000)
 
-typedef struct bytes {
-  uint8_t *data;
-  size_t len;
-} bytes;
-
-static bytes slurp(const char *path)
-{
-  bytes b = {NULL, 0};
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  long n = ftell(f);
-  assert_true(n >= 0);
-  rewind(f);
-  b.data = malloc((size_t)n + 1);
-  assert_non_null(b.data);
-  b.len = fread(b.data, 1, (size_t)n, f);
-  fclose(f);
-  return b;
-}
-
 static void load_roots(const char *path, nv_x509_list *out)
 {
-  bytes b = slurp(path);
+  bytes b = slurp_path(path);
   nv_x509_list_init(out);
   assert_int_equal(nv_x509_read_certs(b.data, b.len, path, out, NULL), NV_OK);
   free(b.data);
@@ -55,7 +36,7 @@ static void load_roots(const char *path, nv_x509_list *out)
 static void test_parse(void **state)
 {
   (void)state;
-  bytes b = slurp(TOKEN);
+  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
   nv_diag_init(&d);
@@ -96,7 +77,7 @@ static size_t tlv_header(const uint8_t *p, size_t *content_len)
 static void test_ber(void **state)
 {
   (void)state;
-  bytes b = slurp(TOKEN);
+  bytes b = slurp_path(TOKEN);
   size_t l0, l1, l2, l3;
   size_t h0 = tlv_header(b.data, &l0);
   size_t h1 = tlv_header(b.data + h0, &l1); /* contentType OID */
@@ -136,7 +117,7 @@ static void test_limits_and_garbage(void **state)
   big[0] = 0x30;
   assert_int_equal(nv_x509_tst_parse(big, big_len, &t, &d), NV_E_LIMIT);
   free(big);
-  bytes b = slurp(TOKEN);
+  bytes b = slurp_path(TOKEN);
   /* every truncation fails, none crashes */
   for (size_t n = 1; n < b.len; n += 97)
     assert_int_not_equal(nv_x509_tst_parse(b.data, n, &t, &d), NV_OK);
@@ -164,7 +145,7 @@ static void test_limits_and_garbage(void **state)
 static void test_chain(void **state)
 {
   (void)state;
-  bytes b = slurp(TOKEN);
+  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
   nv_diag_init(&d);
@@ -197,7 +178,7 @@ static void test_chain(void **state)
 static void test_window(void **state)
 {
   (void)state;
-  bytes b = slurp(TOKEN);
+  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
   nv_diag_init(&d);
@@ -229,7 +210,7 @@ static void test_window(void **state)
 static void test_unsorted_signed_attributes(void **state)
 {
   (void)state;
-  bytes b = slurp(NV_TEST_DATA "/timestamp/unsorted-attrs.tsr");
+  bytes b = slurp_path(NV_TEST_DATA "/timestamp/unsorted-attrs.tsr");
   nv_x509_tst t;
   nv_diag d;
   nv_diag_init(&d);
