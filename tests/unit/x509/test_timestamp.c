@@ -33,14 +33,22 @@ static void load_roots(const char *path, nv_x509_list *out)
   free(b.data);
 }
 
+/* The GlobalSign token (TOKEN), parsed into t; its bytes are returned,
+ * for the caller to free after nv_x509_tst_free. */
+static bytes parse_token(nv_x509_tst *t, nv_diag *d)
+{
+  bytes b = slurp_path(TOKEN);
+  nv_diag_init(d);
+  assert_int_equal(nv_x509_tst_parse(b.data, b.len, t, d), NV_OK);
+  return b;
+}
+
 static void test_parse(void **state)
 {
   (void)state;
-  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
-  nv_diag_init(&d);
-  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  bytes b = parse_token(&t, &d);
   assert_int_equal(t.gen_time, GEN_TIME);
   assert_int_equal(t.gen_time_us, 0);
   assert_int_equal(t.accuracy_us, 1000000);
@@ -145,11 +153,9 @@ static void test_limits_and_garbage(void **state)
 static void test_chain(void **state)
 {
   (void)state;
-  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
-  nv_diag_init(&d);
-  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  bytes b = parse_token(&t, &d);
   nv_x509_list r3, other, chain;
   load_roots(R3_ROOT, &r3);
   load_roots(OTHER_ROOT, &other);
@@ -178,11 +184,9 @@ static void test_chain(void **state)
 static void test_window(void **state)
 {
   (void)state;
-  bytes b = slurp_path(TOKEN);
   nv_x509_tst t;
   nv_diag d;
-  nv_diag_init(&d);
-  assert_int_equal(nv_x509_tst_parse(b.data, b.len, &t, &d), NV_OK);
+  bytes b = parse_token(&t, &d);
   X509 *leaf = t.certs.items[0];
   const int64_t nb = INT64_C(1622109323), na = INT64_C(1972029322);
   assert_int_equal(nv_x509_tst_check_window(&t, &leaf, 1, &d), NV_OK);
