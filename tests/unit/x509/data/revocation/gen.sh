@@ -9,24 +9,7 @@ rm -rf work && mkdir work
 W=work
 export OPENSSL_CONF=/dev/null
 
-cat > $W/ca.cnf <<'CNF'
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = work
-database = $dir/index.txt
-new_certs_dir = $dir
-serial = $dir/serial
-crlnumber = $dir/crlnumber
-default_md = sha256
-default_crl_days = 3650
-policy = pol
-[ pol ]
-commonName = supplied
-[ ca_ext ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
+cat ca-common.cnf - > $W/ca.cnf <<'CNF'
 [ ca_nocrlsign_ext ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign

@@ -7,28 +7,11 @@
 # every CRL here, so a CRL that is used for it shows). Run: sh gen_idp.sh.
 set -eu
 cd "$(dirname "$0")"
-rm -rf work-idp && mkdir work-idp
-W=work-idp
+rm -rf work && mkdir work
+W=work
 export OPENSSL_CONF=/dev/null
 
-cat > $W/ca.cnf <<'CNF'
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = work-idp
-database = $dir/index.txt
-new_certs_dir = $dir
-serial = $dir/serial
-crlnumber = $dir/crlnumber
-default_md = sha256
-default_crl_days = 3650
-policy = pol
-[ pol ]
-commonName = supplied
-[ ca_ext ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
+cat ca-common.cnf - > $W/ca.cnf <<'CNF'
 [ leaf_ext ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
