@@ -13,6 +13,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_pem.h"
+
 #include <notaryc/nv_context.h>
 #include <notaryc/nv_global.h>
 #include <notaryc/nv_registry.h>
@@ -32,18 +34,6 @@
 #include "x509/nv_x509_revocation.h"
 
 #define DATA(name) NV_TEST_DATA "/../../x509/data/revocation/" name
-
-static X509 *load_cert(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
-  fclose(f);
-  if (c == NULL)
-    fail_msg("cannot read certificate %s", path);
-  return c;
-}
 
 static nv_buf load_bytes(const char *path)
 {
@@ -68,7 +58,7 @@ typedef struct fx {
 static int setup(void **state)
 {
   fx *f = calloc(1, sizeof(*f));
-  f->ca = load_cert(DATA("ca.crt"));
+  f->ca = load_cert_file(DATA("ca.crt"));
   nv_buf b = load_bytes(DATA("base.crl"));
   nv_x509_crl *crl = NULL;
   assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, NULL), NV_OK);
@@ -131,7 +121,7 @@ static nv_status serve(const nv_http_request *req, nv_http_response *resp, void 
 static nv_status chain_check(fx *f, const char *leaf_file, server *sv, bool offline,
                              nv_vfy_rev_outcome *out, nv_diag *d)
 {
-  X509 *chain[2] = {load_cert(leaf_file), f->ca};
+  X509 *chain[2] = {load_cert_file(leaf_file), f->ca};
   nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = sv, .offline = offline};
   nv_diag_init(d);
   nv_status rc = nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, out, d);
@@ -226,8 +216,8 @@ static void test_chain_no_urls_and_bad_chain(void **state)
   nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv};
   assert_int_equal(nv_vfy_revocation_check_chain(&s, &f->ca, 1, f->now, 0, &out, &d), NV_OK);
   /* a chain that does not chain */
-  X509 *evil = load_cert(DATA("evil-ca.crt"));
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *evil = load_cert_file(DATA("evil-ca.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   X509 *chain[2] = {leaf, evil};
   assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
                    NV_E_REVOCATION_CHECK_ERROR);
@@ -243,7 +233,7 @@ static void test_crl_cache_and_preload(void **state)
   nv_vfy_rev_cache *cache = NULL;
   assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
   server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   X509 *chain[2] = {leaf, f->ca};
   nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache = cache};
   nv_vfy_rev_outcome out;
@@ -280,7 +270,7 @@ static void test_crl_cache_and_preload(void **state)
   assert_int_equal(nv_vfy_rev_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
                    NV_OK);
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d), NV_OK);
-  X509 *revoked = load_cert(DATA("revoked.crt"));
+  X509 *revoked = load_cert_file(DATA("revoked.crt"));
   chain[0] = revoked;
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d),
                    NV_E_CERT_REVOKED);
@@ -304,7 +294,7 @@ static void test_ocsp_cache(void **state)
   nv_vfy_rev_cache *cache = NULL;
   assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
   server sv = {.ocsp = DATA("ocsp-good.ocsp")};
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   X509 *chain[2] = {leaf, f->ca};
   nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache = cache};
   nv_vfy_rev_outcome out;
@@ -326,7 +316,7 @@ static void test_ocsp_cache(void **state)
   /* a revoked answer is kept as well */
   server rv = {.ocsp = DATA("ocsp-revoked.ocsp")};
   s.fetch_user = &rv;
-  X509 *revoked = load_cert(DATA("revoked.crt"));
+  X509 *revoked = load_cert_file(DATA("revoked.crt"));
   chain[0] = revoked;
   assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
                    NV_E_CERT_REVOKED);
@@ -337,7 +327,7 @@ static void test_ocsp_cache(void **state)
   /* an "unknown" answer is not kept */
   server uv = {.ocsp = DATA("ocsp-unknown.ocsp")};
   s.fetch_user = &uv;
-  X509 *stranger = load_cert(DATA("stranger.crt"));
+  X509 *stranger = load_cert_file(DATA("stranger.crt"));
   chain[0] = stranger;
   for (int i = 0; i < 2; i++)
     assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
@@ -364,7 +354,7 @@ static void test_crl_cache_dir(void **state)
   server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
   ctx->revocation.fetch_cb = serve;
   ctx->revocation.fetch_user = &sv;
-  X509 *leaf = load_cert(DATA("revoked.crt"));
+  X509 *leaf = load_cert_file(DATA("revoked.crt"));
   X509 *chain[2] = {leaf, f->ca};
   nv_vfy_rev_outcome out;
   nv_diag d;
@@ -431,9 +421,9 @@ static void test_crl_cache_dir(void **state)
 static void test_preloaded_crl_scope(void **state)
 {
   (void)state;
-  X509 *ca = load_cert(DATA("idp-ca.crt"));
-  X509 *ocsponly = load_cert(DATA("idp-ocsponly.crt"));
-  X509 *leaf = load_cert(DATA("idp-leaf.crt"));
+  X509 *ca = load_cert_file(DATA("idp-ca.crt"));
+  X509 *ocsponly = load_cert_file(DATA("idp-ocsponly.crt"));
+  X509 *leaf = load_cert_file(DATA("idp-leaf.crt"));
   nv_buf full = load_bytes(DATA("idp-full.crl"));
   nv_buf match = load_bytes(DATA("idp-match.crl"));
   nv_buf other = load_bytes(DATA("idp-other.crl"));
@@ -500,18 +490,18 @@ static void test_tsa_chain_codes(void **state)
   fx *f = *state;
   server sv = {0};
   nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .offline = true};
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   X509 *chain[2] = {leaf, f->ca};
   nv_diag d;
   nv_diag_init(&d);
   assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d),
                    NV_E_TSA_REVOCATION_UNKNOWN);
   assert_non_null(strstr(d.msg, "timestamping chain: "));
-  X509 *evil = load_cert(DATA("evil-ca.crt"));
+  X509 *evil = load_cert_file(DATA("evil-ca.crt"));
   chain[1] = evil;
   assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d),
                    NV_E_TSA_REVOCATION_CHECK_ERROR);
-  X509 *nourl = load_cert(DATA("nourl.crt"));
+  X509 *nourl = load_cert_file(DATA("nourl.crt"));
   chain[0] = nourl;
   chain[1] = f->ca;
   assert_int_equal(nv_vfy_revocation_check_tsa_chain(&s, chain, 2, 0, &d), NV_OK);

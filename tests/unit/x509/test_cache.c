@@ -18,6 +18,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_pem.h"
+
 #include <dirent.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -35,22 +37,10 @@
 #define GEN(name) NV_TEST_DATA "/" name
 #define REF(name) NV_VECTORS "/inline/notation-core-go/x509/" name ".pem"
 
-static X509 *load(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
-  fclose(f);
-  if (c == NULL)
-    fail_msg("cannot read certificate %s", path);
-  return c;
-}
-
 /* The DER bytes of a PEM file's first certificate. */
 static nv_buf der_of(const char *path)
 {
-  X509 *c = load(path);
+  X509 *c = load_cert_file(path);
   unsigned char *der = NULL;
   int n = i2d_X509(c, &der);
   assert_true(n > 0);
@@ -414,8 +404,8 @@ static void test_chain_hit_lets_no_other_chain_pass(void **state)
 static void test_store_root_is_reused(void **state)
 {
   (void)state;
-  X509 *root = load(GEN("sig-cert-root.pem"));
-  X509 *ec_root = load(GEN("sig-cert-ec-root.pem"));
+  X509 *root = load_cert_file(GEN("sig-cert-root.pem"));
+  X509 *ec_root = load_cert_file(GEN("sig-cert-ec-root.pem"));
   X509 *certs[3] = {root, ec_root, root}; /* a duplicate is indexed once */
   nv_x509_anchors *anchors = NULL;
   assert_int_equal(nv_x509_anchors_new(certs, 3, &anchors, NULL), NV_OK);
@@ -472,8 +462,8 @@ static void test_anchor_root_rules(void **state)
   (void)state;
   /* an intermediate in a store is not a checked root; a SHA-1 root is not
    * either (so the chain rules still refuse it) */
-  X509 *certs[3] = {load(REF("intermediateCertPem1")), load(GEN("sig-cert-sha1-root.pem")),
-                    load(REF("rootCertPem"))};
+  X509 *certs[3] = {load_cert_file(REF("intermediateCertPem1")), load_cert_file(GEN("sig-cert-sha1-root.pem")),
+                    load_cert_file(REF("rootCertPem"))};
   nv_x509_anchors *a = NULL;
   assert_int_equal(nv_x509_anchors_new(certs, 3, &a, NULL), NV_OK);
   nv_x509_cache *c = new_cache(0, 0);

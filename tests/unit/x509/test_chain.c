@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_pem.h"
+
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -36,22 +38,6 @@
 
 #define MAX_FILES 40
 
-static X509 *load(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
-  if (c == NULL) { /* the TSA test certificates are DER */
-    rewind(f);
-    c = d2i_X509_fp(f, NULL);
-  }
-  fclose(f);
-  if (c == NULL)
-    fail_msg("cannot read certificate %s", path);
-  return c;
-}
-
 /* Validate the chain made of the given files (NULL-terminated). */
 static nv_status chain_files(nv_x509_purpose purpose, nv_diag *d, ...)
 {
@@ -61,7 +47,7 @@ static nv_status chain_files(nv_x509_purpose purpose, nv_diag *d, ...)
   va_start(ap, d);
   for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *)) {
     assert_true(n < MAX_FILES);
-    certs[n++] = load(p);
+    certs[n++] = load_cert_file(p);
   }
   va_end(ap);
   if (d != NULL)
@@ -74,7 +60,7 @@ static nv_status chain_files(nv_x509_purpose purpose, nv_diag *d, ...)
 
 static nv_status leaf_file(const char *path, nv_x509_purpose purpose, nv_diag *d)
 {
-  X509 *c = load(path);
+  X509 *c = load_cert_file(path);
   nv_diag_init(d);
   nv_status rc = nv_x509_validate_leaf(c, purpose, d);
   X509_free(c);
@@ -83,7 +69,7 @@ static nv_status leaf_file(const char *path, nv_x509_purpose purpose, nv_diag *d
 
 static nv_status ca_file(const char *path, nv_x509_purpose purpose, int path_len, nv_diag *d)
 {
-  X509 *c = load(path);
+  X509 *c = load_cert_file(path);
   nv_diag_init(d);
   nv_status rc = nv_x509_validate_ca(c, purpose, path_len, d);
   X509_free(c);
@@ -199,7 +185,7 @@ static void csc_is_self_signed(void **state)
     {GEN("sig-cert-ec-root.pem"), true},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    X509 *c = load(cases[i].file);
+    X509 *c = load_cert_file(cases[i].file);
     if (nv_x509_is_self_signed(c) != cases[i].self_signed)
       fail_msg("%s: expected self_signed=%d", cases[i].file, cases[i].self_signed);
     X509_free(c);
@@ -210,8 +196,8 @@ static void csc_is_self_signed(void **state)
 static void csc_is_issued_by(void **state)
 {
   (void)state;
-  X509 *leaf = load(LEAF), *int1 = load(INT1), *int2 = load(INT2), *root = load(ROOT);
-  X509 *si = load(GEN("sig-cert-selfissued-leaf.pem")), *groot = load(GEN("sig-cert-root.pem"));
+  X509 *leaf = load_cert_file(LEAF), *int1 = load_cert_file(INT1), *int2 = load_cert_file(INT2), *root = load_cert_file(ROOT);
+  X509 *si = load_cert_file(GEN("sig-cert-selfissued-leaf.pem")), *groot = load_cert_file(GEN("sig-cert-root.pem"));
   assert_true(nv_x509_is_issued_by(leaf, int2));
   assert_true(nv_x509_is_issued_by(int2, int1));
   assert_true(nv_x509_is_issued_by(int1, root));
@@ -578,7 +564,7 @@ static void parent_must_be_able_to_sign(void **state)
   /* A v3 parent without basicConstraints (its keyUsage does allow
    * keyCertSign): Go does not let it sign, so this self-signed
    * certificate is not "self-signed" in first position of a chain. */
-  X509 *nobc = load(REF("noBasicConstraintsCaPem"));
+  X509 *nobc = load_cert_file(REF("noBasicConstraintsCaPem"));
   assert_true(nv_x509_is_self_signed(nobc));
   X509_free(nobc);
   assert_int_equal(chain_files(CS, &d, REF("noBasicConstraintsCaPem"),
@@ -589,7 +575,7 @@ static void parent_must_be_able_to_sign(void **state)
                              "certificate cannot sign this kind of certificate");
   /* The plain issued-by test (Go's CheckSignature) only looks at the
    * signature and the names. */
-  X509 *leaf = load(GEN("sig-cert-notca-leaf.pem")), *root = load(GEN("sig-cert-notca-root.pem"));
+  X509 *leaf = load_cert_file(GEN("sig-cert-notca-leaf.pem")), *root = load_cert_file(GEN("sig-cert-notca-root.pem"));
   assert_true(nv_x509_is_issued_by(leaf, root));
   assert_true(nv_x509_is_self_signed(root));
   X509_free(leaf);
@@ -628,7 +614,7 @@ static void names_must_match(void **state)
   assert_string_equal(d.msg, "root certificate with subject \"CN=Sig Odd Root\" is not "
                              "self-signed. Certificate chain must end with a valid self-signed "
                              "root certificate");
-  X509 *c = load(GEN("sig-cert-wrongissuer-self.pem"));
+  X509 *c = load_cert_file(GEN("sig-cert-wrongissuer-self.pem"));
   assert_false(nv_x509_is_self_signed(c));
   X509_free(c);
 }
@@ -650,7 +636,7 @@ static void unsupported_issuer_curve(void **state)
 static void subject_printing(void **state)
 {
   (void)state;
-  X509 *c = load(GEN("sig-cert-names.pem"));
+  X509 *c = load_cert_file(GEN("sig-cert-names.pem"));
   char buf[256];
   /* RFC 4514 escaping as Go prints it: leading '#', quotes, trailing
    * space, '+', ';', ','; UTF-8 left as is. */
@@ -680,7 +666,7 @@ static void subject_printing(void **state)
                              "Inc.,C=US\" must have and only have Timestamping as extended key "
                              "usage");
 
-  X509 *t = load(TSA_ROOT);
+  X509 *t = load_cert_file(TSA_ROOT);
   assert_string_equal(nv_x509_subject(t, buf, sizeof(buf)),
                       "CN=DigiCert Trusted Root G4,OU=www.digicert.com,O=DigiCert Inc,C=US");
   X509_free(t);
@@ -689,7 +675,7 @@ static void subject_printing(void **state)
 static void bad_arguments(void **state)
 {
   (void)state;
-  X509 *leaf = load(LEAF);
+  X509 *leaf = load_cert_file(LEAF);
   X509 *chain[2] = {leaf, NULL};
   nv_diag d;
   nv_diag_init(&d);
@@ -716,7 +702,7 @@ typedef struct {
 
 static der_bytes der_of(const char *path)
 {
-  X509 *c = load(path);
+  X509 *c = load_cert_file(path);
   der_bytes b = {NULL, 0};
   int n = i2d_X509(c, NULL);
   assert_true(n > 0);

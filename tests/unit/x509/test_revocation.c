@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_pem.h"
+
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -25,18 +27,6 @@
 #include "x509/nv_x509_revocation.h"
 
 #define DATA(name) NV_TEST_DATA "/revocation/" name
-
-static X509 *load_cert(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
-  fclose(f);
-  if (c == NULL)
-    fail_msg("cannot read certificate %s", path);
-  return c;
-}
 
 static nv_buf load_bytes(const char *path)
 {
@@ -76,7 +66,7 @@ typedef struct fx {
 static int setup(void **state)
 {
   fx *f = calloc(1, sizeof(*f));
-  f->ca = load_cert(DATA("ca.crt"));
+  f->ca = load_cert_file(DATA("ca.crt"));
   f->base = load_crl(DATA("base.crl"));
   f->delta = load_crl(DATA("delta.crl"));
   nv_x509_crl_info info;
@@ -99,7 +89,7 @@ static int teardown(void **state)
 static nv_status check(fx *f, const char *cert_file, bool with_delta, int64_t signing_time,
                        nv_diag *d)
 {
-  X509 *cert = load_cert(cert_file);
+  X509 *cert = load_cert_file(cert_file);
   nv_diag_init(d);
   nv_status rc = nv_x509_crl_check_cert(f->base, with_delta ? f->delta : NULL, cert,
                                         signing_time, d);
@@ -204,11 +194,11 @@ static void test_validate_rejects(void **state)
   nv_x509_crl_free(exp);
   expect_invalid(f, DATA("expired.crl"), NULL, info.next_update + 1, "expired");
   /* The right key, but the issuer may not sign CRLs. */
-  X509 *nocrl = load_cert(DATA("nocrlsign-ca.crt"));
+  X509 *nocrl = load_cert_file(DATA("nocrlsign-ca.crt"));
   expect_invalid(f, DATA("nocrlsign.crl"), nocrl, 0, "cRLSign");
   X509_free(nocrl);
   /* Another issuer name. */
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   expect_invalid(f, DATA("base.crl"), leaf, 0, "issuer names differ");
   X509_free(leaf);
   /* A delta that needs a later base. */
@@ -253,7 +243,7 @@ static void test_scope_and_issuer(void **state)
 {
   fx *f = *state;
   nv_x509_crl *onlyca = load_crl(DATA("onlyca.crl"));
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   nv_diag d;
   nv_diag_init(&d);
   assert_int_equal(nv_x509_crl_validate(onlyca, f->ca, f->now, false, &d), NV_OK);
@@ -261,7 +251,7 @@ static void test_scope_and_issuer(void **state)
                    NV_E_REVOCATION_CHECK_ERROR);
   assert_non_null(strstr(d.msg, "only CA"));
   /* A certificate of the same issuer name that is not listed is good. */
-  X509 *evil_leaf = load_cert(DATA("evil-ca.crt"));
+  X509 *evil_leaf = load_cert_file(DATA("evil-ca.crt"));
   assert_int_equal(nv_x509_crl_check_cert(f->base, NULL, evil_leaf, 0, &d), NV_OK);
   X509_free(evil_leaf);
   nv_x509_crl_free(onlyca);
@@ -274,9 +264,9 @@ static void test_scope_and_issuer(void **state)
 static void test_scope_distribution_point(void **state)
 {
   (void)state;
-  X509 *ca = load_cert(DATA("idp-ca.crt"));
-  X509 *leaf = load_cert(DATA("idp-leaf.crt"));
-  X509 *ocsponly = load_cert(DATA("idp-ocsponly.crt"));
+  X509 *ca = load_cert_file(DATA("idp-ca.crt"));
+  X509 *leaf = load_cert_file(DATA("idp-leaf.crt"));
+  X509 *ocsponly = load_cert_file(DATA("idp-ocsponly.crt"));
   nv_x509_crl *full = load_crl(DATA("idp-full.crl"));
   nv_x509_crl *match = load_crl(DATA("idp-match.crl"));
   nv_x509_crl *other = load_crl(DATA("idp-other.crl"));
@@ -315,7 +305,7 @@ static void test_scope_distribution_point(void **state)
 static void test_urls(void **state)
 {
   (void)state;
-  X509 *leaf = load_cert(DATA("good.crt"));
+  X509 *leaf = load_cert_file(DATA("good.crt"));
   nv_x509_urls u;
   assert_int_equal(nv_x509_crl_urls(leaf, &u, NULL), NV_OK);
   assert_int_equal(u.count, 2);
@@ -330,7 +320,7 @@ static void test_urls(void **state)
   assert_int_equal(u.count, 1);
   nv_x509_urls_free(&u);
   X509_free(leaf);
-  X509 *none = load_cert(DATA("nourl.crt"));
+  X509 *none = load_cert_file(DATA("nourl.crt"));
   assert_int_equal(nv_x509_crl_urls(none, &u, NULL), NV_OK);
   assert_int_equal(u.count, 0);
   assert_int_equal(nv_x509_ocsp_urls(none, &u, NULL), NV_OK);
@@ -344,7 +334,7 @@ static nv_status ocsp(fx *f, const char *resp_file, const char *cert_file, int64
                       int64_t signing_time, nv_diag *d)
 {
   nv_buf b = load_bytes(resp_file);
-  X509 *cert = load_cert(cert_file);
+  X509 *cert = load_cert_file(cert_file);
   nv_diag_init(d);
   nv_status rc = nv_x509_ocsp_check_response(b.data, b.len, cert, f->ca, now ? now : f->now,
                                              signing_time, d);
@@ -388,8 +378,8 @@ static void test_ocsp_responder(void **state)
               "does not answer");
   /* the right serial under another issuer: the issuer hashes differ */
   nv_buf b = load_bytes(DATA("ocsp-good.ocsp"));
-  X509 *cert = load_cert(DATA("good.crt"));
-  X509 *evil = load_cert(DATA("evil-ca.crt"));
+  X509 *cert = load_cert_file(DATA("good.crt"));
+  X509 *evil = load_cert_file(DATA("evil-ca.crt"));
   nv_diag d;
   nv_diag_init(&d);
   assert_int_equal(nv_x509_ocsp_check_response(b.data, b.len, cert, evil, f->now, 0, &d),
@@ -404,7 +394,7 @@ static void test_ocsp_responder(void **state)
 static void test_ocsp_responder_to_check(void **state)
 {
   fx *f = *state;
-  X509 *cert = load_cert(DATA("good.crt"));
+  X509 *cert = load_cert_file(DATA("good.crt"));
   nv_buf b = load_bytes(DATA("ocsp-delegated.ocsp"));
   X509 *responder = (X509 *)1;
   nv_diag d;
@@ -456,7 +446,7 @@ static void test_ocsp_freshness_and_bytes(void **state)
     ocsp(f, DATA("ocsp-compromised.ocsp"), DATA("compromised.crt"), 0, 1767225600, &d),
     NV_E_CERT_REVOKED);
   /* size limit first, then truncations and trailing bytes */
-  X509 *cert = load_cert(DATA("good.crt"));
+  X509 *cert = load_cert_file(DATA("good.crt"));
   static const uint8_t junk[4] = {0x30, 0x02, 0x0a, 0x00};
   assert_int_equal(nv_x509_ocsp_check_response(junk, NV_LIMIT_OCSP_RESPONSE_BYTES + 1, cert,
                                                f->ca, f->now, 0, &d),
@@ -481,7 +471,7 @@ static void test_ocsp_freshness_and_bytes(void **state)
 static void test_ocsp_request(void **state)
 {
   fx *f = *state;
-  X509 *cert = load_cert(DATA("good.crt"));
+  X509 *cert = load_cert_file(DATA("good.crt"));
   nv_buf req;
   nv_buf_init(&req, 1 << 16);
   assert_int_equal(nv_x509_ocsp_request(cert, f->ca, &req, NULL), NV_OK);
@@ -507,7 +497,6 @@ static void test_ocsp_request(void **state)
   nv_buf_free(&req);
   X509_free(cert);
 }
-
 
 int main(void)
 {
