@@ -28,6 +28,15 @@
 
 typedef enum rev_state { REV_OK, REV_NONREVOKABLE, REV_REVOKED, REV_UNKNOWN } rev_state;
 
+/* Log lines of a job, replayed on the calling thread after the jobs end
+ * (the log callback runs on the thread that called into the library). */
+#define REV_LOG_LINES 8
+typedef struct rev_log_line {
+  nv_log_level level;
+  const char *component; /* a string literal */
+  char *text;
+} rev_log_line;
+
 typedef struct rev_job {
   const nv_vfy_rev_settings *s;
   X509 *cert;
@@ -39,7 +48,18 @@ typedef struct rev_job {
   rev_state state;
   nv_diag d; /* the message of a REVOKED or UNKNOWN result */
   bool nomem;
+  rev_log_line log[REV_LOG_LINES];
+  size_t nlog;
 } rev_job;
+
+static void job_log(nv_log_level level, const char *component, const char *message,
+                    void *user_data)
+{
+  rev_job *j = user_data;
+  char *copy = j->nlog < REV_LOG_LINES ? strdup(message) : NULL;
+  if (copy != NULL)
+    j->log[j->nlog++] = (rev_log_line){level, component, copy};
+}
 
 static uint32_t ocsp_timeout(const nv_vfy_rev_settings *s)
 {
@@ -197,27 +217,38 @@ nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8
   return rc;
 }
 
-/* A copy of the DER of the entry for `url` (preloaded: the `index`-th
- * preloaded entry) that is fresh at `now`; false when there is none. */
-static bool cache_get(nv_vfy_rev_cache *c, const char *url, size_t index, int64_t now,
-                      nv_buf *out)
+/* A copy of the bytes kept under `url`, unless past their nextUpdate. */
+static bool cache_get_url(nv_vfy_rev_cache *c, const char *url, int64_t now, nv_buf *out)
+{
+  if (c == NULL)
+    return false;
+  bool found = false;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->n; i++) {
+    const cache_entry *e = &c->e[i];
+    if (e->url != NULL && strcmp(e->url, url) == 0) {
+      found = now <= e->next_update && nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+/* A copy of the `index`-th preloaded CRL; false past the last. */
+static bool cache_get_preloaded(nv_vfy_rev_cache *c, size_t index, nv_buf *out)
 {
   if (c == NULL)
     return false;
   bool found = false;
   pthread_mutex_lock(&c->mu);
   size_t seen = 0;
-  for (size_t i = 0; i < c->n && !found; i++) {
+  for (size_t i = 0; i < c->n; i++) {
     const cache_entry *e = &c->e[i];
-    if (url != NULL ? (e->url == NULL || strcmp(e->url, url) != 0) : e->url != NULL)
-      continue;
-    if (url == NULL && seen++ != index)
-      continue;
-    if (now > e->next_update && url != NULL)
-      break; /* stale: fetch again */
-    found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
-    if (url == NULL && !found)
+    if (e->url == NULL && seen++ == index) {
+      found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
       break;
+    }
   }
   pthread_mutex_unlock(&c->mu);
   return found;
@@ -237,7 +268,7 @@ static bool cache_has_preloaded(nv_vfy_rev_cache *c)
   return found;
 }
 
-static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d);
+static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, bool *found, nv_diag *d);
 
 /* A delegated OCSP responder without id-pkix-ocsp-nocheck: its own
  * certificate is checked against its CRL distribution points (RFC 6960
@@ -258,7 +289,7 @@ static nv_status check_responder(rev_job *j, X509 *responder, nv_diag *d)
   }
   rev_job sub = *j;
   sub.cert = responder;
-  rc = check_crl(&sub, &cdp, d);
+  rc = check_crl(&sub, &cdp, NULL, d);
   j->http = sub.http; /* made by the sub-check, if it made one */
   nv_x509_urls_free(&cdp);
   if (rc == NV_OK || rc == NV_E_NOMEM)
@@ -316,8 +347,8 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_OCSP_RESPONSE_BYTES);
     /* checked again now: a stale answer is fetched anew */
-    nv_status f = cache_get(j->s->cache, key, 0, j->now, &body) ? ocsp_answer(j, &body, d)
-                                                                 : NV_E_REVOCATION_UNKNOWN;
+    nv_status f = cache_get_url(j->s->cache, key, j->now, &body) ? ocsp_answer(j, &body, d)
+                                                                  : NV_E_REVOCATION_UNKNOWN;
     nv_buf_free(&body);
     if (f == NV_OK || f == NV_E_CERT_REVOKED || f == NV_E_NOMEM) {
       nv_buf_free(&req);
@@ -377,7 +408,8 @@ static bool disk_read(const char *dir, const char *url, nv_buf *out)
   char path[4096];
   if (dir == NULL || !disk_path(dir, url, path, sizeof(path)))
     return false;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO planted in the directory must not stall us */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return false;
   struct stat st;
@@ -426,88 +458,101 @@ static void disk_write(const char *dir, const char *url, const nv_buf *der, cons
   }
 }
 
-/* Parse and validate DER, and check that its scope takes in the
- * certificate; NV_OK with *out set. */
-static nv_status use_crl(rev_job *j, const nv_buf *der, bool delta, nv_x509_crl **out,
-                         nv_diag *d)
+/* Parse and validate DER as the complete CRL (`base` NULL) or as a delta
+ * CRL of `base`, and check that its scope takes in the certificate;
+ * NV_OK with *out set. */
+static nv_status use_crl(rev_job *j, const nv_buf *der, const nv_x509_crl *base,
+                         nv_x509_crl **out, nv_diag *d)
 {
   nv_status rc = nv_x509_crl_parse(der->data, der->len, out, d);
-  if (rc == NV_OK && ((rc = nv_x509_crl_validate(*out, j->issuer, j->now, delta, d)) != NV_OK ||
-                      (rc = nv_x509_crl_covers(*out, j->cert, d)) != NV_OK)) {
+  if (rc == NV_OK &&
+      ((rc = nv_x509_crl_validate(*out, j->issuer, j->now, base != NULL, d)) != NV_OK ||
+       (rc = nv_x509_crl_covers(*out, j->cert, d)) != NV_OK ||
+       (base != NULL && (rc = nv_x509_crl_check_delta(base, *out, d)) != NV_OK))) {
     nv_x509_crl_free(*out);
     *out = NULL;
   }
   return rc;
 }
 
-/* A validated CRL: a preloaded one of the issuer, else from the first of
- * `urls` that gives one (from the cache while fresh, else downloaded and
- * then cached). */
-static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, bool delta, nv_x509_crl **out,
-                         nv_diag *d)
+/* Keep a CRL that served in memory, and (`to_disk`) in the directory. */
+static void keep_crl(rev_job *j, const char *url, const nv_buf *der, const nv_x509_crl *crl,
+                     bool to_disk)
+{
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(crl, &info);
+  if (j->s->cache != NULL)
+    (void)nv_vfy_rev_cache_put(j->s->cache, url, der->data, der->len, info.next_update, NULL);
+  if (to_disk)
+    disk_write(j->s->cache_dir, url, der, &j->d);
+}
+
+/* A CRL that serves (complete, or a delta of `base`): a preloaded one,
+ * else from the first of `urls` that gives one, from memory, else from
+ * the directory, else downloaded (then kept in both). A kept CRL that
+ * does not serve is downloaded anew. */
+static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, const nv_x509_crl *base,
+                         nv_x509_crl **out, nv_diag *d)
 {
   *out = NULL;
   nv_vfy_rev_cache *cache = j->s->cache;
-  nv_status rc;
-  for (size_t k = 0;; k++) {
+  nv_diag why; /* why the last preloaded CRL did not serve */
+  nv_diag_init(&why);
+  size_t preloaded = 0;
+  for (;; preloaded++) {
     nv_buf der;
     nv_buf_init(&der, NV_LIMIT_CRL_BYTES);
-    bool have = cache_get(cache, NULL, k, j->now, &der);
-    rc = have ? use_crl(j, &der, delta, out, NULL) : NV_E_REVOCATION_UNKNOWN;
+    bool have = cache_get_preloaded(cache, preloaded, &der);
+    nv_status rc = have ? use_crl(j, &der, base, out, &why) : NV_E_REVOCATION_UNKNOWN;
     nv_buf_free(&der);
-    if (!have || rc == NV_OK)
+    if (!have)
       break;
+    if (rc == NV_OK || rc == NV_E_NOMEM)
+      return rc == NV_OK ? rc : nv_diag_set(d, rc, "out of memory");
   }
-  if (rc == NV_OK)
-    return NV_OK;
-  rc = nv_diag_set(d, NV_E_REVOCATION_UNKNOWN,
-                   urls->count > 0 ? "no CRL URL answered"
-                                   : "no preloaded CRL of its issuer covers it, and it names no "
-                                     "CRL distribution point");
+  if (urls->count == 0)
+    return preloaded > 0
+               ? nv_diag_set(d, NV_E_REVOCATION_UNKNOWN,
+                             "no preloaded CRL serves (the last: %s), and no CRL distribution "
+                             "point is named",
+                             why.msg)
+               : nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "no CRL distribution point is named");
   for (size_t i = 0; i < urls->count; i++) {
+    const char *url = urls->items[i];
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
-    bool cached = cache_get(cache, urls->items[i], 0, j->now, &body);
-    /* from the directory: used only if it validates now (nextUpdate) */
-    if (!cached && disk_read(j->s->cache_dir, urls->items[i], &body)) {
-      if (use_crl(j, &body, delta, out, NULL) == NV_OK) {
-        nv_x509_crl_info info;
-        nv_x509_crl_get_info(*out, &info);
-        if (cache != NULL)
-          (void)nv_vfy_rev_cache_put(cache, urls->items[i], body.data, body.len,
-                                     info.next_update, NULL);
-        nv_buf_free(&body);
-        return NV_OK;
-      }
-      nv_buf_reset(&body); /* stale or damaged: download it again */
+    nv_status rc = NV_E_REVOCATION_UNKNOWN;
+    if (cache_get_url(cache, url, j->now, &body))
+      rc = use_crl(j, &body, base, out, NULL);
+    if (rc != NV_OK) {
+      nv_buf_reset(&body);
+      if (disk_read(j->s->cache_dir, url, &body) &&
+          (rc = use_crl(j, &body, base, out, NULL)) == NV_OK)
+        keep_crl(j, url, &body, *out, false);
     }
-    rc = cached ? NV_OK
-                : fetch(j, "GET", urls->items[i], NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s),
-                        &body, d);
-    if (rc == NV_OK)
-      rc = use_crl(j, &body, delta, out, d);
-    if (rc == NV_OK && !cached) {
-      nv_x509_crl_info info;
-      nv_x509_crl_get_info(*out, &info);
-      if (cache != NULL)
-        (void)nv_vfy_rev_cache_put(cache, urls->items[i], body.data, body.len,
-                                   info.next_update, NULL);
-      disk_write(j->s->cache_dir, urls->items[i], &body, &j->d);
+    if (rc != NV_OK) {
+      nv_buf_reset(&body);
+      rc = fetch(j, "GET", url, NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s), &body, d);
+      if (rc == NV_OK && (rc = use_crl(j, &body, base, out, d)) == NV_OK)
+        keep_crl(j, url, &body, *out, true);
     }
     nv_buf_free(&body);
     if (rc == NV_OK || rc == NV_E_NOMEM)
       return rc;
-    nv_diag_wrap(d, NV_OK, "CRL %s: ", nv_quote(urls->items[i], strlen(urls->items[i])).s);
+    nv_diag_wrap(d, NV_OK, "CRL %s: ", nv_quote(url, strlen(url)).s);
   }
   return nv_diag_status(d) == NV_E_NOMEM ? NV_E_NOMEM : NV_E_REVOCATION_UNKNOWN;
 }
 
-/* CRL: a base CRL from the distribution points, its delta when it names
- * one (or the certificate does), then the lookup. */
-static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d)
+/* CRL: a complete CRL from the distribution points (or preloaded), its
+ * delta when it names one (or the certificate does), then the lookup.
+ * *found tells whether a complete CRL served. */
+static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, bool *found, nv_diag *d)
 {
   nv_x509_crl *base = NULL, *delta = NULL;
-  nv_status rc = get_crl(j, cdp, false, &base, d);
+  nv_status rc = get_crl(j, cdp, NULL, &base, d);
+  if (found != NULL)
+    *found = rc == NV_OK;
   if (rc != NV_OK)
     return rc;
   nv_x509_urls durls, cert_durls;
@@ -516,9 +561,7 @@ static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d)
   if (rc == NV_OK)
     rc = nv_x509_freshest_crl_urls(j->cert, &cert_durls, d);
   if (rc == NV_OK && (durls.count > 0 || cert_durls.count > 0)) {
-    rc = get_crl(j, durls.count > 0 ? &durls : &cert_durls, true, &delta, d);
-    if (rc == NV_OK && (rc = nv_x509_crl_check_delta(base, delta, d)) != NV_OK)
-      rc = NV_E_REVOCATION_UNKNOWN;
+    rc = get_crl(j, durls.count > 0 ? &durls : &cert_durls, base, &delta, d);
     if (rc != NV_OK && rc != NV_E_NOMEM)
       rc = nv_diag_wrap(d, NV_E_REVOCATION_UNKNOWN, "no usable delta CRL: ");
   }
@@ -534,6 +577,11 @@ static nv_status check_crl(rev_job *j, const nv_x509_urls *cdp, nv_diag *d)
   return rc;
 }
 
+static rev_state state_of(nv_status rc)
+{
+  return rc == NV_OK ? REV_OK : rc == NV_E_CERT_REVOKED ? REV_REVOKED : REV_UNKNOWN;
+}
+
 static void *run_job(void *arg)
 {
   rev_job *j = arg;
@@ -543,22 +591,31 @@ static void *run_job(void *arg)
     rc = nv_x509_crl_urls(j->cert, &cdp, &j->d);
   else
     memset(&cdp, 0, sizeof(cdp));
-  if (rc == NV_OK) {
-    if (ocsp.count == 0 && cdp.count == 0) {
+  bool preloaded = cache_has_preloaded(j->s->cache);
+  if (rc == NV_OK && ocsp.count == 0 && cdp.count == 0) {
+    /* no source to ask: a preloaded CRL may still speak for it */
+    bool found = false;
+    if (preloaded)
+      rc = check_crl(j, &cdp, &found, &j->d);
+    if (found)
+      j->state = state_of(rc);
+    else if (ocsp.unusable || cdp.unusable)
+      rc = nv_diag_set(&j->d, NV_E_REVOCATION_UNKNOWN,
+                       "its %s extension names no OCSP responder or CRL distribution point "
+                       "that can be used (malformed, not a URI, or too long)",
+                       ocsp.unusable ? "authority information access" : "CRL distribution points");
+    else
       j->state = REV_NONREVOKABLE;
-    } else {
+  } else if (rc == NV_OK) {
+    if (ocsp.count > 0)
+      rc = check_ocsp(j, &ocsp, &j->d);
+    /* no OCSP answer: the CRL, from a distribution point or preloaded */
+    if (ocsp.count == 0 || (rc == NV_E_REVOCATION_UNKNOWN && (cdp.count > 0 || preloaded))) {
       if (ocsp.count > 0)
-        rc = check_ocsp(j, &ocsp, &j->d);
-      /* no OCSP answer: the CRL, from a distribution point or preloaded */
-      if (ocsp.count == 0 ||
-          (rc == NV_E_REVOCATION_UNKNOWN &&
-           (cdp.count > 0 || cache_has_preloaded(j->s->cache)))) {
-        if (ocsp.count > 0)
-          nv_log(&j->d, NV_LOG_WARN, "revocation", "%s; falling back to CRL", j->d.msg);
-        rc = check_crl(j, &cdp, &j->d);
-      }
-      j->state = rc == NV_OK ? REV_OK : rc == NV_E_CERT_REVOKED ? REV_REVOKED : REV_UNKNOWN;
+        nv_log(&j->d, NV_LOG_WARN, "revocation", "%s; falling back to CRL", j->d.msg);
+      rc = check_crl(j, &cdp, NULL, &j->d);
     }
+    j->state = state_of(rc);
   }
   if (rc == NV_E_NOMEM)
     j->nomem = true;
@@ -600,10 +657,10 @@ nv_status nv_vfy_revocation_check_chain(const nv_vfy_rev_settings *s, X509 *cons
     j->signing_time = signing_time;
     j->state = REV_UNKNOWN;
     nv_diag_init(&j->d);
-    if (d != NULL) { /* the log hook, for the fallback warnings */
-      j->d.log_cb = d->log_cb;
+    if (d != NULL && d->log_cb != NULL) { /* kept for later: see rev_log_line */
+      j->d.log_cb = job_log;
       j->d.log_max = d->log_max;
-      j->d.log_user_data = d->log_user_data;
+      j->d.log_user_data = j;
     }
   }
   /* A fetch callback runs on the calling thread: one after the other.
@@ -622,6 +679,10 @@ nv_status nv_vfy_revocation_check_chain(const nv_vfy_rev_settings *s, X509 *cons
   char names[300] = "";
   for (size_t i = 0; i < n; i++) {
     nv_reg_http_free(jobs[i].http);
+    for (size_t k = 0; k < jobs[i].nlog; k++) {
+      nv_log(d, jobs[i].log[k].level, jobs[i].log[k].component, "%s", jobs[i].log[k].text);
+      free(jobs[i].log[k].text);
+    }
     if (jobs[i].nomem)
       rc = NV_E_NOMEM;
     if (jobs[i].state == REV_REVOKED && revoked == n)

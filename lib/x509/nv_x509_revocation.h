@@ -32,6 +32,10 @@
 typedef struct nv_x509_urls {
   char *items[NV_X509_MAX_URLS];
   size_t count;
+  /* the extension is there but unusable in part or whole: it does not
+   * decode, a point or responder has no URI, a URI is too long or holds
+   * a NUL */
+  bool unusable;
 } nv_x509_urls;
 
 void nv_x509_urls_free(nv_x509_urls *u);
@@ -39,8 +43,8 @@ void nv_x509_urls_free(nv_x509_urls *u);
 /* The URI fullNames of the OCSP responders (AIA 1.3.6.1.5.5.7.48.1), of the
  * CRL distribution points (2.5.29.31) and of the Freshest CRL extension
  * (2.5.29.46), in order. Names that are not URIs (or an extension that
- * does not decode) give no URL. `out` is always initialised. Only
- * NV_E_NOMEM fails. */
+ * does not decode) give no URL and set `unusable`. `out` is always
+ * initialised. Only NV_E_NOMEM fails. */
 nv_status nv_x509_ocsp_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
 nv_status nv_x509_crl_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
 nv_status nv_x509_freshest_crl_urls(X509 *cert, nv_x509_urls *out, nv_diag *d);
@@ -66,8 +70,6 @@ void nv_x509_crl_free(nv_x509_crl *crl);
 void nv_x509_crl_get_info(const nv_x509_crl *crl, nv_x509_crl_info *out);
 /* The CRL's own Freshest CRL URLs (where its delta CRL is). */
 nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, nv_diag *d);
-/* The DER bytes the CRL was parsed from. */
-const uint8_t *nv_x509_crl_der(const nv_x509_crl *crl, size_t *len);
 
 /* A CRL usable for `issuer`'s certificates at `now`: issuer name equal to
  * the issuer's subject, signature by the issuer's key (which, when it has
@@ -78,7 +80,9 @@ const uint8_t *nv_x509_crl_der(const nv_x509_crl *crl, size_t *len);
 nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now, bool delta,
                                nv_diag *d);
 
-/* `delta` is a delta of `base`: both validated; the delta's CRL number is
+/* `delta` is a delta of `base`: both validated; same issuer, same scope
+ * (issuing distribution points equal) and, when both name it, the same
+ * authority key identifier (RFC 5280 6.3.3 c); the delta's CRL number is
  * greater than the base's and its Delta CRL Indicator at most the base's
  * number. NV_E_REVOCATION_CHECK_ERROR otherwise. */
 nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *delta,

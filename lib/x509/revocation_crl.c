@@ -5,6 +5,7 @@
  */
 #include "x509/nv_x509_time.h"
 #include "x509/nv_x509_revocation.h"
+#include "x509/nv_x509_revocation_info.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
@@ -19,8 +20,6 @@
 
 struct nv_x509_crl {
   X509_CRL *crl;
-  uint8_t *der;
-  size_t der_len;
   nv_x509_crl_info info;
 };
 
@@ -64,13 +63,10 @@ nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, n
     return nv_diag_set(d, CHECK_ERROR, "%zu bytes follow the CRL", (size_t)(der + len - p));
   }
   nv_x509_crl *c = calloc(1, sizeof(*c));
-  if (c == NULL || (c->der = malloc(len)) == NULL) {
-    free(c);
+  if (c == NULL) {
     X509_CRL_free(x);
     return nv_diag_set(d, NV_E_NOMEM, "out of memory");
   }
-  memcpy(c->der, der, len);
-  c->der_len = len;
   c->crl = x;
   bool bad = false;
   if (!nv_x509_asn1_time(X509_CRL_get0_lastUpdate(x), &c->info.this_update))
@@ -97,7 +93,6 @@ void nv_x509_crl_free(nv_x509_crl *crl)
   if (crl == NULL)
     return;
   X509_CRL_free(crl->crl);
-  free(crl->der);
   free(crl);
 }
 
@@ -106,40 +101,11 @@ void nv_x509_crl_get_info(const nv_x509_crl *crl, nv_x509_crl_info *out)
   *out = crl->info;
 }
 
-const uint8_t *nv_x509_crl_der(const nv_x509_crl *crl, size_t *len)
-{
-  *len = crl->der_len;
-  return crl->der;
-}
-
 nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, nv_diag *d)
 {
   memset(out, 0, sizeof(*out));
   STACK_OF(DIST_POINT) *dps = X509_CRL_get_ext_d2i(crl->crl, NID_freshest_crl, NULL, NULL);
-  nv_status rc = NV_OK;
-  for (int i = 0; i < sk_DIST_POINT_num(dps) && rc == NV_OK; i++) {
-    const DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
-    if (dp->distpoint == NULL || dp->distpoint->type != 0)
-      continue;
-    const GENERAL_NAMES *names = dp->distpoint->name.fullname;
-    for (int j = 0; j < sk_GENERAL_NAME_num(names) && out->count < NV_X509_MAX_URLS; j++) {
-      const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, j);
-      if (gn->type != GEN_URI)
-        continue;
-      int len = ASN1_STRING_length(gn->d.uniformResourceIdentifier);
-      const unsigned char *s = ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier);
-      if (len <= 0 || len > NV_X509_MAX_URL_LEN || memchr(s, '\0', (size_t)len) != NULL)
-        continue;
-      char *copy = malloc((size_t)len + 1);
-      if (copy == NULL) {
-        rc = nv_diag_set(d, NV_E_NOMEM, "out of memory");
-        break;
-      }
-      memcpy(copy, s, (size_t)len);
-      copy[len] = '\0';
-      out->items[out->count++] = copy;
-    }
-  }
+  nv_status rc = nv_x509_dist_point_urls(dps, out, d);
   sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
   if (rc != NV_OK)
     nv_x509_urls_free(out);
@@ -217,11 +183,29 @@ nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now
   return NV_OK;
 }
 
+/* Whether both CRLs carry the extension `nid` with the same value, or
+ * neither does (with `absent_ok`, also when only one does). */
+static bool same_ext(X509_CRL *a, X509_CRL *b, int nid, bool absent_ok)
+{
+  int ia = X509_CRL_get_ext_by_NID(a, nid, -1);
+  int ib = X509_CRL_get_ext_by_NID(b, nid, -1);
+  if (ia < 0 || ib < 0)
+    return (ia < 0 && ib < 0) || absent_ok;
+  return ASN1_OCTET_STRING_cmp(X509_EXTENSION_get_data(X509_CRL_get_ext(a, ia)),
+                               X509_EXTENSION_get_data(X509_CRL_get_ext(b, ib))) == 0;
+}
+
 nv_status nv_x509_crl_check_delta(const nv_x509_crl *base, const nv_x509_crl *delta,
                                   nv_diag *d)
 {
   if (X509_NAME_cmp(X509_CRL_get_issuer(base->crl), X509_CRL_get_issuer(delta->crl)) != 0)
     return nv_diag_set(d, CHECK_ERROR, "the delta CRL and the base CRL have different issuers");
+  if (!same_ext(base->crl, delta->crl, NID_issuing_distribution_point, false))
+    return nv_diag_set(d, CHECK_ERROR,
+                       "the delta CRL's scope (issuing distribution point) is not the base CRL's");
+  if (!same_ext(base->crl, delta->crl, NID_authority_key_identifier, true))
+    return nv_diag_set(d, CHECK_ERROR,
+                       "the delta CRL names another authority key than the base CRL");
   if (base->info.crl_number < 0 || delta->info.crl_number < 0)
     return nv_diag_set(d, CHECK_ERROR, "a base or delta CRL without a CRL number");
   if (delta->info.delta_indicator < 0)
@@ -354,8 +338,13 @@ static nv_status scan(const nv_x509_crl *crl, const ASN1_INTEGER *serial, int64_
     ASN1_ENUMERATED *reason_v = X509_REVOKED_get_ext_d2i(r, NID_crl_reason, &crit, NULL);
     if (reason_v == NULL && crit != -1)
       return nv_diag_set(d, CHECK_ERROR, "the CRL entry has a malformed reason code");
-    int reason = reason_v == NULL ? -1 : (int)ASN1_ENUMERATED_get(reason_v);
+    int64_t code = -1;
+    bool code_ok = reason_v == NULL || ASN1_ENUMERATED_get_int64(&code, reason_v) == 1;
     ASN1_ENUMERATED_free(reason_v);
+    if (!code_ok)
+      return nv_diag_set(d, CHECK_ERROR, "the CRL entry has a malformed reason code");
+    /* a code RFC 5280 does not define revokes for good (reason -2) */
+    int reason = code < 0 ? -1 : code > 10 || code == 7 ? -2 : (int)code;
     if (reason == CRL_REASON_CERTIFICATE_HOLD || reason == CRL_REASON_REMOVE_FROM_CRL) {
       if (!lk->temp_seen || when >= lk->temp_when) {
         lk->temp_seen = true;
@@ -384,6 +373,8 @@ static const char *reason_name(int r)
     "cessationOfOperation", "certificateHold", "value 7", "removeFromCRL",
     "privilegeWithdrawn", "aACompromise",
   };
+  if (r == -2)
+    return "an undefined reason code";
   if (r < 0)
     return "no reason given";
   return r < (int)(sizeof(names) / sizeof(names[0])) ? names[r] : "unknown reason";

@@ -18,6 +18,7 @@
 
 #include "test_files.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,8 @@ typedef struct run_opts {
   const nv_vfy_rev_settings *revocation; /* NULL: the defaults */
   nv_vfy_tsa_revocation_fn tsa_revocation; /* NULL: the pipeline's own */
   void *tsa_revocation_user;
+  nv_log_cb log_cb; /* NULL: no log */
+  void *log_user;
 } run_opts;
 
 static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
@@ -135,6 +138,9 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
   };
   nv_diag d;
   nv_diag_init(&d);
+  d.log_cb = o->log_cb;
+  d.log_max = NV_LOG_DEBUG;
+  d.log_user_data = o->log_user;
   nv_status rc = nv_vfy_verify_signature(o->media_type ? o->media_type : MT_JWS, env.data,
                                          env.len, &in, res, &d);
   assert_int_equal(rc, res->status);
@@ -726,9 +732,29 @@ static void test_revocation_intermediate(void **state)
   assert_null(strstr(r.message, "Revocation Test Signer"));
 }
 
+typedef struct thread_log {
+  pthread_t caller;
+  int lines;
+  int elsewhere; /* lines delivered on another thread */
+} thread_log;
+
+static void log_on_which_thread(nv_log_level level, const char *component, const char *message,
+                                void *user_data)
+{
+  (void)level;
+  (void)component;
+  (void)message;
+  thread_log *t = user_data;
+  t->lines++;
+  if (!pthread_equal(pthread_self(), t->caller))
+    t->elsewhere++;
+}
+
 /* Without a fetch override the certificates below the root are checked
  * on threads of their own (here the leaf and the intermediate; offline,
- * so nothing leaves the host): the same answer as one after the other. */
+ * so nothing leaves the host): the same answer as one after the other,
+ * and the log lines of those threads (the CRL fallback warning) reach the
+ * callback on the calling thread, as nv_ctx_set_log_cb promises. */
 static void test_revocation_threads(void **state)
 {
   (void)state;
@@ -737,12 +763,17 @@ static void test_revocation_threads(void **state)
   run_opts o = rev_opts(REV_DATA "/intermediate.jws", "strict", &target);
   static const nv_vfy_rev_settings offline = {.offline = true};
   o.revocation = &offline;
+  thread_log t = {.caller = pthread_self()};
+  o.log_cb = log_on_which_thread;
+  o.log_user = &t;
   for (int i = 0; i < 20; i++) {
     assert_int_equal(run(&o, &r), NV_E_REVOCATION_UNKNOWN);
     assert_non_null(strstr(r.message, "Revocation Test Intermediate"));
     assert_non_null(strstr(r.message, "offline"));
   }
   free(target);
+  assert_true(t.lines >= 20);
+  assert_int_equal(t.elsewhere, 0);
 }
 
 static void test_bad_args(void **state)

@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
 #include "test_pem.h"
 
 #include <notaryc/nv_context.h>
@@ -22,6 +23,8 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <sys/stat.h>
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,6 +477,36 @@ static void test_preloaded_crl_scope(void **state)
     nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
     NV_E_CERT_REVOKED);
   assert_int_equal(sv.calls, 1); /* the OCSP request only */
+  /* a certificate naming nothing: a preloaded CRL that covers it speaks
+   * for it (idp-full.crl revokes it); one that does not cover it leaves
+   * it unchecked, with the warning */
+  X509 *nourl = load_cert_file(DATA("idp-nourl.crt"));
+  chain[0] = nourl;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 1);
+  nv_ctx_free(ctx);
+  assert_int_equal(nv_ctx_new(&ctx), NV_OK);
+  assert_int_equal(nv_revocation_preload_crl(ctx, match.data, match.len), NV_OK);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d), NV_OK);
+  assert_int_equal(out.unchecked, 1);
+  assert_non_null(strstr(out.warning, "IDP No URL Leaf"));
+  /* a distribution point named only by a directory name cannot be asked:
+   * unknown, not unchecked; a preloaded CRL covering it answers */
+  X509 *dirdp = load_cert_file(DATA("idp-dirdp.crt"));
+  chain[0] = dirdp;
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_REVOCATION_UNKNOWN);
+  assert_non_null(strstr(d.msg, "CRL distribution points extension"));
+  assert_int_equal(nv_revocation_preload_crl(ctx, full.data, full.len), NV_OK);
+  assert_int_equal(
+    nv_vfy_revocation_check_chain(&ctx->revocation, chain, 2, now, 0, &out, &d),
+    NV_E_CERT_REVOKED);
+  X509_free(dirdp);
+  X509_free(nourl);
   nv_ctx_free(ctx);
   nv_buf_free(&full);
   nv_buf_free(&match);
@@ -481,6 +514,65 @@ static void test_preloaded_crl_scope(void **state)
   X509_free(leaf);
   X509_free(ocsponly);
   X509_free(ca);
+}
+
+/* A CRL kept in memory that does not serve (here: one by another key
+ * under the URL) is downloaded anew rather than leaving the status
+ * unknown until its nextUpdate. */
+static void test_cached_crl_that_fails_is_fetched(void **state)
+{
+  fx *f = *state;
+  nv_vfy_rev_cache *cache = NULL;
+  assert_int_equal(nv_vfy_rev_cache_new(&cache), NV_OK);
+  bytes bad = slurp_path(DATA("wrong-key.crl"));
+  assert_int_equal(nv_vfy_rev_cache_put(cache, "http://127.0.0.1:1/ca.crl", bad.data, bad.len,
+                                        INT64_MAX, NULL),
+                   NV_OK);
+  server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  X509 *leaf = load_cert_file(DATA("revoked.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache = cache};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                   NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 3); /* OCSP (500), ca.crl anew, delta */
+  /* and the good one replaced the bad one */
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d),
+                   NV_E_CERT_REVOKED);
+  assert_int_equal(sv.calls, 4);
+  X509_free(leaf);
+  bytes_free(&bad);
+  nv_vfy_rev_cache_free(cache);
+}
+
+/* A FIFO planted in the cache directory under a CRL's name is not
+ * waited on: the file is skipped (not a regular file). */
+static void test_cache_dir_fifo(void **state)
+{
+  fx *f = *state;
+  char dir[512];
+  tmp_dir_new(dir, sizeof(dir), "nv-crl-fifo");
+  static const char url[] = "http://127.0.0.1:1/ca.crl";
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256((const unsigned char *)url, strlen(url), md);
+  char path[700];
+  int n = snprintf(path, sizeof(path), "%s/crl-", dir);
+  for (size_t i = 0; i < sizeof(md); i++)
+    n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", md[i]);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  server sv = {.crl = DATA("base.crl"), .delta = DATA("delta.crl")};
+  X509 *leaf = load_cert_file(DATA("good.crt"));
+  X509 *chain[2] = {leaf, f->ca};
+  nv_vfy_rev_settings s = {.fetch_cb = serve, .fetch_user = &sv, .cache_dir = dir};
+  nv_vfy_rev_outcome out;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_revocation_check_chain(&s, chain, 2, f->now, 0, &out, &d), NV_OK);
+  assert_int_equal(sv.calls, 3); /* downloaded (the file then takes the FIFO's place) */
+  X509_free(leaf);
+  rm_tree(dir);
 }
 
 /* The TSA-chain form maps the codes (and checks at the current time: the
@@ -522,6 +614,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_ocsp_cache, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crl_cache_dir, setup, teardown),
     cmocka_unit_test_setup_teardown(test_preloaded_crl_scope, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_cached_crl_that_fails_is_fetched, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_cache_dir_fifo, setup, teardown),
   };
   if (nv_global_init(NV_INIT_DEFAULT) != NV_OK)
     return 1;

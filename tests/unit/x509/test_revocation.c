@@ -16,8 +16,11 @@
 
 #include "test_pem.h"
 
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,7 @@
 #include "base/nv_limits.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_revocation.h"
+#include "x509/nv_x509_revocation_info.h"
 
 #define DATA(name) NV_TEST_DATA "/revocation/" name
 
@@ -323,9 +327,138 @@ static void test_urls(void **state)
   X509 *none = load_cert_file(DATA("nourl.crt"));
   assert_int_equal(nv_x509_crl_urls(none, &u, NULL), NV_OK);
   assert_int_equal(u.count, 0);
+  assert_false(u.unusable);
   assert_int_equal(nv_x509_ocsp_urls(none, &u, NULL), NV_OK);
   assert_int_equal(u.count, 0);
+  assert_false(u.unusable);
   X509_free(none);
+  /* a distribution point named by a directory name: there, but unusable */
+  X509 *dir = load_cert_file(DATA("idp-dirdp.crt"));
+  assert_int_equal(nv_x509_crl_urls(dir, &u, NULL), NV_OK);
+  assert_int_equal(u.count, 0);
+  assert_true(u.unusable);
+  bool o = true, c = false;
+  assert_true(nv_x509_revocation_urls(dir, &o, &c));
+  assert_false(o);
+  assert_true(c);
+  X509_free(dir);
+}
+
+/* A delta CRL must have its base's scope and authority key (gen_idp.sh:
+ * idp-delta.crl is a delta of idp-full.crl; idp-evil-delta.crl the same
+ * by another key under the CA's name; idp-match.crl has another scope). */
+static void test_delta_scope_and_key(void **state)
+{
+  (void)state;
+  nv_x509_crl *full = load_crl(DATA("idp-full.crl"));
+  nv_x509_crl *delta = load_crl(DATA("idp-delta.crl"));
+  nv_x509_crl *evil = load_crl(DATA("idp-evil-delta.crl"));
+  nv_x509_crl *match = load_crl(DATA("idp-match.crl"));
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_check_delta(full, delta, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_delta(full, evil, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "authority key"));
+  assert_int_equal(nv_x509_crl_check_delta(match, delta, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "scope"));
+  nv_x509_crl_free(full);
+  nv_x509_crl_free(delta);
+  nv_x509_crl_free(evil);
+  nv_x509_crl_free(match);
+}
+
+/* A CRL made here with OpenSSL's own API (not our code): a fresh P-256 CA
+ * and one entry for `serial` whose reasonCode is `code` (any INTEGER
+ * value, which openssl ca cannot write). DER into *der. */
+static X509 *crl_with_reason(const ASN1_INTEGER *serial, int64_t code, nv_buf *der)
+{
+  EVP_PKEY *key = EVP_EC_gen("P-256");
+  X509 *ca = X509_new();
+  X509_NAME *name = X509_NAME_new();
+  assert_non_null(key);
+  assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                              (const unsigned char *)"Reason CA", -1, -1, 0),
+                   1);
+  X509_set_version(ca, 2);
+  X509_set_subject_name(ca, name);
+  X509_set_issuer_name(ca, name);
+  X509_set_pubkey(ca, key);
+  X509_gmtime_adj(X509_getm_notBefore(ca), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(ca), 3600);
+  assert_true(X509_sign(ca, key, EVP_sha256()) > 0);
+  X509_CRL *crl = X509_CRL_new();
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, name);
+  ASN1_TIME *t = X509_gmtime_adj(NULL, -60);
+  X509_CRL_set1_lastUpdate(crl, t);
+  X509_gmtime_adj(t, 3600);
+  X509_CRL_set1_nextUpdate(crl, t);
+  ASN1_TIME_free(t);
+  X509_REVOKED *r = X509_REVOKED_new();
+  ASN1_INTEGER *sn = ASN1_INTEGER_dup(serial);
+  X509_REVOKED_set_serialNumber(r, sn);
+  ASN1_INTEGER_free(sn);
+  ASN1_TIME *when = X509_gmtime_adj(NULL, -120);
+  X509_REVOKED_set_revocationDate(r, when);
+  ASN1_TIME_free(when);
+  ASN1_ENUMERATED *e = ASN1_ENUMERATED_new();
+  assert_int_equal(ASN1_ENUMERATED_set_int64(e, code), 1);
+  assert_int_equal(X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, e, 0, 0), 1);
+  ASN1_ENUMERATED_free(e);
+  X509_CRL_add0_revoked(crl, r);
+  assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+  unsigned char *p = NULL;
+  int n = i2d_X509_CRL(crl, &p);
+  assert_true(n > 0);
+  nv_buf_init(der, NV_LIMIT_CRL_BYTES);
+  assert_int_equal(nv_buf_append(der, p, (size_t)n, NULL), NV_OK);
+  OPENSSL_free(p);
+  X509_CRL_free(crl);
+  X509_NAME_free(name);
+  EVP_PKEY_free(key);
+  return ca;
+}
+
+/* Reason codes RFC 5280 does not define revoke for good; only
+ * certificateHold and removeFromCRL are temporary, whatever the width of
+ * the INTEGER that says so. */
+static void test_reason_codes(void **state)
+{
+  (void)state;
+  X509 *leaf = load_cert_file(DATA("good.crt"));
+  X509 *leaf_as_child = X509_dup(leaf);
+  static const struct {
+    int64_t code;
+    nv_status want;
+  } cases[] = {
+    {1, NV_E_CERT_REVOKED},           /* keyCompromise */
+    {8, NV_OK},                       /* removeFromCRL, nothing on hold */
+    {6, NV_E_CERT_REVOKED},           /* certificateHold */
+    {7, NV_E_CERT_REVOKED},           /* not defined */
+    {11, NV_E_CERT_REVOKED},          /* not defined */
+    {((int64_t)1 << 32) | 8, NV_E_CERT_REVOKED}, /* 8 in the low bits only */
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    nv_buf der;
+    X509 *ca = crl_with_reason(X509_get0_serialNumber(leaf), cases[i].code, &der);
+    nv_x509_crl *crl = NULL;
+    nv_diag d;
+    nv_diag_init(&d);
+    assert_int_equal(nv_x509_crl_parse(der.data, der.len, &crl, &d), NV_OK);
+    nv_x509_crl_info info;
+    nv_x509_crl_get_info(crl, &info);
+    assert_int_equal(nv_x509_crl_validate(crl, ca, info.this_update + 1, false, &d), NV_OK);
+    /* the leaf as if the CA had issued it */
+    assert_int_equal(X509_set_issuer_name(leaf_as_child, X509_get_subject_name(ca)), 1);
+    nv_status rc = nv_x509_crl_check_cert(crl, NULL, leaf_as_child, 0, &d);
+    if (rc != cases[i].want)
+      fail_msg("reason code %lld: %s (%s)", (long long)cases[i].code, nv_status_name(rc), d.msg);
+    nv_x509_crl_free(crl);
+    nv_buf_free(&der);
+    X509_free(ca);
+  }
+  X509_free(leaf_as_child);
+  X509_free(leaf);
 }
 
 /* ---- OCSP (responses made by openssl ocsp -respout) ---- */
@@ -510,6 +643,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scope_distribution_point, setup, teardown),
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_delta_scope_and_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reason_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder_to_check, setup, teardown),
