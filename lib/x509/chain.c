@@ -365,12 +365,10 @@ done:
   return cls;
 }
 
-/* Classify the certificate's signature algorithm; *key_type is the key
- * type (EVP_PKEY_*) the issuer must have. */
-static sigalg_class classify_sigalg(const X509 *cert, int *key_type)
+/* Classify a signature algorithm; *key_type is the key type
+ * (EVP_PKEY_*) the signer must have. */
+static sigalg_class classify_algor(const X509_ALGOR *alg, int *key_type)
 {
-  const X509_ALGOR *alg = NULL;
-  X509_get0_signature(NULL, &alg, cert);
   *key_type = EVP_PKEY_NONE;
   if (alg == NULL)
     return SIGALG_UNSUPPORTED;
@@ -410,6 +408,28 @@ static sigalg_class classify_sigalg(const X509 *cert, int *key_type)
       (is_weak_digest(md) || pk == NID_dsa || pk == NID_dsa_2))
     return SIGALG_WEAK;
   return SIGALG_UNSUPPORTED;
+}
+
+/* The same for the certificate's own signature. */
+static sigalg_class classify_sigalg(const X509 *cert, int *key_type)
+{
+  const X509_ALGOR *alg = NULL;
+  X509_get0_signature(NULL, &alg, cert);
+  return classify_algor(alg, key_type);
+}
+
+bool nv_x509_sigalg_trusted(const X509_ALGOR *alg, char *name, size_t size)
+{
+  int key_type;
+  sigalg_class cls = classify_algor(alg, &key_type);
+  const ASN1_OBJECT *obj = NULL;
+  name[0] = '\0';
+  if (alg != NULL)
+    X509_ALGOR_get0(&obj, NULL, NULL, alg);
+  if (obj == NULL || OBJ_obj2txt(name, (int)size, obj, 0) <= 0)
+    snprintf(name, size, "unknown");
+  ERR_clear_error();
+  return cls == SIGALG_OK || cls == SIGALG_SHA1;
 }
 
 static const char *sigalg_name(const X509 *cert, char *buf, size_t size)

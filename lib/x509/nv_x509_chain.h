@@ -71,6 +71,14 @@ bool nv_x509_is_self_signed(X509 *cert);
  * signature verifies with issuer's key. */
 bool nv_x509_is_issued_by(X509 *cert, X509 *issuer);
 
+/* Whether a CRL or OCSP response signed with `alg` may be believed: the
+ * algorithms certificates may use (SHA-2 RSA, RSA-PSS and ECDSA,
+ * Ed25519) and SHA-1 RSA/ECDSA (Go's CheckSignature, which notation-go
+ * uses for both, allows them); never MD2/MD4/MD5, DSA or anything
+ * unknown. The algorithm's name goes into `name`. */
+typedef struct X509_algor_st X509_ALGOR;
+bool nv_x509_sigalg_trusted(const X509_ALGOR *alg, char *name, size_t size);
+
 /* The subject as "CN=x,O=y,C=z" (most specific first, RFC 4514 escaping)
  * into buf; always NUL-terminated. */
 const char *nv_x509_subject(X509 *cert, char *buf, size_t size);

@@ -139,6 +139,12 @@ nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now
   if ((flags & EXFLAG_KUSAGE) != 0 && (X509_get_key_usage(issuer) & KU_CRL_SIGN) == 0)
     return nv_diag_set(d, CHECK_ERROR, "the CRL issuer %s may not sign CRLs (no cRLSign)",
                        nv_x509_subject(issuer, name, sizeof(name)));
+  const X509_ALGOR *alg = NULL;
+  X509_CRL_get0_signature(x, NULL, &alg);
+  char alg_name[80];
+  if (!nv_x509_sigalg_trusted(alg, alg_name, sizeof(alg_name)))
+    return nv_diag_set(d, CHECK_ERROR, "the CRL is signed with %s, which is not accepted",
+                       alg_name);
   EVP_PKEY *key = X509_get0_pubkey(issuer);
   if (key == NULL || X509_CRL_verify(x, key) != 1) {
     ERR_clear_error();

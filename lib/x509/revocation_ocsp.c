@@ -124,6 +124,10 @@ static nv_status check_signer(OCSP_BASICRESP *bs, X509 *issuer, int64_t now, X50
       return nv_diag_set(d, CHECK_ERROR, "the delegated OCSP responder %s is not valid now",
                          nv_x509_subject(signer, name, sizeof(name)));
   }
+  char alg_name[80];
+  if (!nv_x509_sigalg_trusted(OCSP_resp_get0_tbs_sigalg(bs), alg_name, sizeof(alg_name)))
+    return nv_diag_set(d, CHECK_ERROR, "the OCSP response is signed with %s, which is not accepted",
+                       alg_name);
   STACK_OF(X509) *one = sk_X509_new_null();
   if (one == NULL || !sk_X509_push(one, signer)) {
     sk_X509_free(one);

@@ -18,6 +18,7 @@
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -367,12 +368,12 @@ static void test_delta_scope_and_key(void **state)
   nv_x509_crl_free(match);
 }
 
-/* A CRL made here with OpenSSL's own API (not our code): a fresh P-256 CA
+/* A CRL made here with OpenSSL's own API (not our code): a CA of `key`
  * and one entry for `serial` whose reasonCode is `code` (any INTEGER
- * value, which openssl ca cannot write). DER into *der. */
-static X509 *crl_with_reason(const ASN1_INTEGER *serial, int64_t code, nv_buf *der)
+ * value, which openssl ca cannot write), signed with `md`. DER into *der. */
+static X509 *crl_signed(EVP_PKEY *key, const EVP_MD *md, const ASN1_INTEGER *serial,
+                        int64_t code, nv_buf *der)
 {
-  EVP_PKEY *key = EVP_EC_gen("P-256");
   X509 *ca = X509_new();
   X509_NAME *name = X509_NAME_new();
   assert_non_null(key);
@@ -406,7 +407,7 @@ static X509 *crl_with_reason(const ASN1_INTEGER *serial, int64_t code, nv_buf *d
   assert_int_equal(X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, e, 0, 0), 1);
   ASN1_ENUMERATED_free(e);
   X509_CRL_add0_revoked(crl, r);
-  assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+  assert_true(X509_CRL_sign(crl, key, md) > 0);
   unsigned char *p = NULL;
   int n = i2d_X509_CRL(crl, &p);
   assert_true(n > 0);
@@ -415,7 +416,6 @@ static X509 *crl_with_reason(const ASN1_INTEGER *serial, int64_t code, nv_buf *d
   OPENSSL_free(p);
   X509_CRL_free(crl);
   X509_NAME_free(name);
-  EVP_PKEY_free(key);
   return ca;
 }
 
@@ -438,9 +438,11 @@ static void test_reason_codes(void **state)
     {11, NV_E_CERT_REVOKED},          /* not defined */
     {((int64_t)1 << 32) | 8, NV_E_CERT_REVOKED}, /* 8 in the low bits only */
   };
+  EVP_PKEY *key = EVP_EC_gen("P-256");
+  assert_non_null(key);
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     nv_buf der;
-    X509 *ca = crl_with_reason(X509_get0_serialNumber(leaf), cases[i].code, &der);
+    X509 *ca = crl_signed(key, EVP_sha256(), X509_get0_serialNumber(leaf), cases[i].code, &der);
     nv_x509_crl *crl = NULL;
     nv_diag d;
     nv_diag_init(&d);
@@ -457,7 +459,77 @@ static void test_reason_codes(void **state)
     nv_buf_free(&der);
     X509_free(ca);
   }
+  EVP_PKEY_free(key);
   X509_free(leaf_as_child);
+  X509_free(leaf);
+}
+
+/* An OCSP response "good" for `cert`, made here with OpenSSL's API and
+ * signed by `ca` (key `key`) with `md`; DER into *der. */
+static void ocsp_signed(X509 *cert, X509 *ca, EVP_PKEY *key, const EVP_MD *md, nv_buf *der)
+{
+  OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+  OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), cert, ca);
+  ASN1_TIME *this_upd = X509_gmtime_adj(NULL, -60);
+  ASN1_TIME *next_upd = X509_gmtime_adj(NULL, 3600);
+  assert_non_null(OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_GOOD, 0, NULL, this_upd,
+                                         next_upd));
+  assert_int_equal(OCSP_basic_sign(bs, ca, key, md, NULL, 0), 1);
+  OCSP_RESPONSE *resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+  unsigned char *p = NULL;
+  int n = i2d_OCSP_RESPONSE(resp, &p);
+  assert_true(n > 0);
+  nv_buf_init(der, NV_LIMIT_OCSP_RESPONSE_BYTES);
+  assert_int_equal(nv_buf_append(der, p, (size_t)n, NULL), NV_OK);
+  OPENSSL_free(p);
+  OCSP_RESPONSE_free(resp);
+  OCSP_BASICRESP_free(bs);
+  OCSP_CERTID_free(id);
+  ASN1_TIME_free(this_upd);
+  ASN1_TIME_free(next_upd);
+}
+
+/* CRLs and OCSP responses signed with a weak algorithm are not believed
+ * (MD5 with RSA); SHA-1 and SHA-2 with RSA are, as in Go's
+ * CheckSignature. */
+static void test_signature_algorithms(void **state)
+{
+  (void)state;
+  X509 *leaf = load_cert_file(DATA("good.crt"));
+  EVP_PKEY *key = EVP_RSA_gen(2048);
+  assert_non_null(key);
+  const struct {
+    const EVP_MD *md;
+    nv_status want;
+  } cases[] = {{EVP_md5(), NV_E_REVOCATION_CHECK_ERROR},
+               {EVP_sha1(), NV_OK},
+               {EVP_sha256(), NV_OK}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    nv_buf der;
+    X509 *ca = crl_signed(key, cases[i].md, X509_get0_serialNumber(leaf), 1, &der);
+    nv_x509_crl *crl = NULL;
+    nv_diag d;
+    nv_diag_init(&d);
+    assert_int_equal(nv_x509_crl_parse(der.data, der.len, &crl, &d), NV_OK);
+    nv_x509_crl_info info;
+    nv_x509_crl_get_info(crl, &info);
+    nv_status rc = nv_x509_crl_validate(crl, ca, info.this_update + 1, false, &d);
+    if (rc != cases[i].want)
+      fail_msg("case %zu: %s (%s)", i, nv_status_name(rc), d.msg);
+    if (rc != NV_OK)
+      assert_non_null(strstr(d.msg, "md5WithRSAEncryption"));
+    nv_buf ocsp_der;
+    ocsp_signed(leaf, ca, key, cases[i].md, &ocsp_der);
+    rc = nv_x509_ocsp_check_response(ocsp_der.data, ocsp_der.len, leaf, ca,
+                                     info.this_update + 1, 0, &d);
+    if (rc != cases[i].want)
+      fail_msg("OCSP case %zu: %s (%s)", i, nv_status_name(rc), d.msg);
+    nv_buf_free(&ocsp_der);
+    nv_x509_crl_free(crl);
+    nv_buf_free(&der);
+    X509_free(ca);
+  }
+  EVP_PKEY_free(key);
   X509_free(leaf);
 }
 
@@ -645,6 +717,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
     cmocka_unit_test_setup_teardown(test_delta_scope_and_key, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reason_codes, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_signature_algorithms, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder_to_check, setup, teardown),
