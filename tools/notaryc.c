@@ -652,7 +652,7 @@ static int ends_with(const char *s, const char *suffix)
 
 #define ENVELOPE_FILE_MAX ((size_t)64 << 20)
 #define DESCRIPTOR_FILE_MAX ((size_t)1 << 20)
-#define CRL_FILE_MAX ((size_t)16 << 20)
+#define CRL_FILE_MAX ((size_t)48 << 20) /* a CRL of the library's 32 MiB, as PEM */
 #define CRL_FILES_MAX 64
 
 /* One verify command: its options (each command's option table admits
@@ -728,7 +728,8 @@ static const char trust_help[] =
     "                          in --revocation-cache answer, otherwise the status is\n"
     "                          unknown and the policy's revocation action decides\n"
     "  --crl FILE              use this CRL (DER or PEM) before downloading any\n"
-    "                          (repeatable, at most 64 files of 16 MiB each)\n"
+    "                          (repeatable, at most 64 files; a CRL of at most\n"
+    "                          32 MiB)\n"
     "  --revocation-cache DIR  keep downloaded CRLs in the existing directory DIR\n"
     "                          and use them until their nextUpdate, also offline\n"
     "  --ocsp-timeout MS       give up on an OCSP responder after MS milliseconds\n"
@@ -990,15 +991,22 @@ static size_t find_line(const uint8_t *data, size_t from, size_t len, const char
 /* A PEM CRL (RFC 7468) decoded in place to DER: one BEGIN X509 CRL block
  * (text outside it is ignored), strict base64 inside: whitespace between
  * characters, '=' padding only at the end and required, no stray bits.
- * 1: data[0..*len) is the DER now; 0: no PEM block, the data is taken as
- * DER; -1: a bad block, `why` says what. */
+ * 1: data[0..*len) is the DER now; 0: no PEM at all, the data is taken
+ * as DER; -1: a bad block or PEM of another kind, `why` says what. */
 static int pem_crl_to_der(uint8_t *data, size_t *len, const char **why)
 {
   size_t n = *len;
   size_t begin = find_line(data, 0, n, PEM_CRL_BEGIN);
-  if (begin == n)
-    return 0;
+  if (begin == n) {
+    *why = "a PEM file without a " PEM_CRL_BEGIN " block";
+    return find_line(data, 0, n, "-----BEGIN ") == n ? 0 : -1;
+  }
   size_t p = begin + strlen(PEM_CRL_BEGIN);
+  while (p < n && (data[p] == ' ' || data[p] == '\t' || data[p] == '\r'))
+    p++;
+  *why = "text after " PEM_CRL_BEGIN " on its line";
+  if (p < n && data[p] != '\n')
+    return -1;
   size_t end = find_line(data, p, n, PEM_CRL_END);
   *why = "no " PEM_CRL_END " line after " PEM_CRL_BEGIN;
   if (end == n)

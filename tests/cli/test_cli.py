@@ -219,8 +219,13 @@ def t_usage(env):
     not_crl = env.write("not-a-crl.crl", "this is not a CRL\n")
     case("--crl of a file that is not a CRL", base + ["--crl", not_crl, ref], 2,
          "--crl file %s is not a usable CRL: nv_revocation_preload_crl: " % not_crl)
-    case("--crl of a certificate", base + ["--crl", os.path.join(
-        env.store, "x509", "ca", "bench-rsa3072", "root.crt"), ref], 2, "is not a usable CRL")
+    case("--crl of a certificate (PEM of another kind)", base + ["--crl", os.path.join(
+        env.store, "x509", "ca", "bench-rsa3072", "root.crt"), ref], 2,
+         "a PEM file without a -----BEGIN X509 CRL----- block")
+    trailing = env.write("trailing-pem.crl",
+                         "-----BEGIN X509 CRL-----MIIB\nMIIB\n-----END X509 CRL-----\n")
+    case("--crl of a PEM block with text after BEGIN", base + ["--crl", trailing, ref], 2,
+         "text after -----BEGIN X509 CRL----- on its line")
     bad_pem = env.write("bad-pem.crl", "-----BEGIN X509 CRL-----\nMIIB=\n-----END X509 CRL-----\n")
     case("--crl of a PEM block with bad base64", base + ["--crl", bad_pem, ref], 2,
          "--crl file %s: bad base64 in the PEM block" % bad_pem)
