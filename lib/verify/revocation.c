@@ -464,7 +464,11 @@ static void disk_write(const char *dir, const char *url, const nv_buf *der, cons
 static nv_status use_crl(rev_job *j, const nv_buf *der, const nv_x509_crl *base,
                          nv_x509_crl **out, nv_diag *d)
 {
-  nv_status rc = nv_x509_crl_parse(der->data, der->len, out, d);
+  *out = NULL;
+  /* the signature first: no entry of an unsigned CRL is decoded */
+  nv_status rc = nv_x509_crl_check_signature(der->data, der->len, j->issuer, d);
+  if (rc == NV_OK)
+    rc = nv_x509_crl_parse(der->data, der->len, out, d);
   if (rc == NV_OK &&
       ((rc = nv_x509_crl_validate(*out, j->issuer, j->now, base != NULL, d)) != NV_OK ||
        (rc = nv_x509_crl_covers(*out, j->cert, d)) != NV_OK ||

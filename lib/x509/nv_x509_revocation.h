@@ -71,6 +71,13 @@ void nv_x509_crl_get_info(const nv_x509_crl *crl, nv_x509_crl_info *out);
 /* The CRL's own Freshest CRL URLs (where its delta CRL is). */
 nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, nv_diag *d);
 
+/* The signature of the DER CRL by `issuer`'s key (and its algorithm, see
+ * nv_x509_sigalg_trusted), checked without decoding the CRL's entries:
+ * an unsigned CRL of millions of entries costs a copy of its bytes, not
+ * the memory of parsing them. NV_E_LIMIT above NV_LIMIT_CRL_BYTES,
+ * NV_E_REVOCATION_CHECK_ERROR otherwise. */
+nv_status nv_x509_crl_check_signature(const uint8_t *der, size_t len, X509 *issuer, nv_diag *d);
+
 /* A CRL usable for `issuer`'s certificates at `now`: issuer name equal to
  * the issuer's subject, signature by the issuer's key (which, when it has
  * a key usage extension, must allow cRLSign), thisUpdate <= now, a

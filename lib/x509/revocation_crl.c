@@ -112,6 +112,66 @@ nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, n
   return rc;
 }
 
+/* The tbsCertList of a DER CertificateList as an opaque value (no entry
+ * decoded), its signatureAlgorithm and signatureValue. */
+static bool split_crl(const uint8_t *der, size_t len, ASN1_TYPE **tbs, X509_ALGOR **alg,
+                      ASN1_BIT_STRING **sig)
+{
+  *tbs = NULL;
+  *alg = NULL;
+  *sig = NULL;
+  const unsigned char *p = der;
+  long n = 0;
+  int tag = 0, cls = 0;
+  /* definite lengths only: 0x20 is "constructed", anything else (error,
+   * indefinite) is refused */
+  if (ASN1_get_object(&p, &n, &tag, &cls, (long)len) != V_ASN1_CONSTRUCTED ||
+      tag != V_ASN1_SEQUENCE || cls != V_ASN1_UNIVERSAL || p + n != der + len)
+    return false;
+  const unsigned char *end = p + n;
+  *tbs = d2i_ASN1_TYPE(NULL, &p, end - p);
+  if (*tbs != NULL && ASN1_TYPE_get(*tbs) == V_ASN1_SEQUENCE)
+    *alg = d2i_X509_ALGOR(NULL, &p, end - p);
+  if (*alg != NULL)
+    *sig = d2i_ASN1_BIT_STRING(NULL, &p, end - p);
+  if (*sig != NULL && p == end)
+    return true;
+  ASN1_TYPE_free(*tbs);
+  X509_ALGOR_free(*alg);
+  ASN1_BIT_STRING_free(*sig);
+  *tbs = NULL;
+  *alg = NULL;
+  *sig = NULL;
+  return false;
+}
+
+nv_status nv_x509_crl_check_signature(const uint8_t *der, size_t len, X509 *issuer, nv_diag *d)
+{
+  if (len > NV_LIMIT_CRL_BYTES)
+    return nv_diag_set(d, NV_E_LIMIT, "the CRL is %zu bytes, more than the limit of %zu", len,
+                       (size_t)NV_LIMIT_CRL_BYTES);
+  ASN1_TYPE *tbs;
+  X509_ALGOR *alg;
+  ASN1_BIT_STRING *sig;
+  char name[256], alg_name[80];
+  nv_status rc = NV_OK;
+  if (!split_crl(der, len, &tbs, &alg, &sig))
+    rc = nv_diag_set(d, CHECK_ERROR, "the CRL is not a DER CertificateList");
+  else if (!nv_x509_sigalg_trusted(alg, alg_name, sizeof(alg_name)))
+    rc = nv_diag_set(d, CHECK_ERROR, "the CRL is signed with %s, which is not accepted",
+                     alg_name);
+  else if (X509_get0_pubkey(issuer) == NULL ||
+           ASN1_item_verify(ASN1_ITEM_rptr(ASN1_ANY), alg, sig, tbs,
+                            X509_get0_pubkey(issuer)) != 1)
+    rc = nv_diag_set(d, CHECK_ERROR, "the CRL's signature does not verify with the key of %s",
+                     nv_x509_subject(issuer, name, sizeof(name)));
+  ASN1_TYPE_free(tbs);
+  X509_ALGOR_free(alg);
+  ASN1_BIT_STRING_free(sig);
+  ERR_clear_error();
+  return rc;
+}
+
 static const char *show_time(int64_t t, char *buf, size_t size)
 {
   ASN1_TIME *a = ASN1_TIME_set(NULL, (time_t)t);

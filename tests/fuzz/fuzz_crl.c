@@ -1,7 +1,7 @@
 /*
  * Fuzz target: CRL bytes through the x509 layer (nv_x509_revocation.h):
- * nv_x509_crl_parse; on success its numbers, Freshest CRL URLs,
- * validation against the test CA of tests/unit/x509/data/revocation (as
+ * the signature check before parsing, nv_x509_crl_parse; on success its
+ * numbers, Freshest CRL URLs, validation against the test CA of tests/unit/x509/data/revocation (as
  * a complete and as a delta CRL), the delta rules against itself, its
  * scope (issuing distribution point against the certificate's CRL
  * distribution points) and the lookup of a certificate of that CA, with
@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   X509 *leaf = fuzz_revocation_cert(FUZZ_REV_REVOKED_LEAF);
   nv_diag d;
   nv_diag_init(&d);
+  (void)nv_x509_crl_check_signature(data, size, ca, &d); /* before any parse */
   nv_x509_crl *crl = NULL;
   if (nv_x509_crl_parse(data, size, &crl, &d) != NV_OK)
     return 0;

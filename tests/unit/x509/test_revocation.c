@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -370,7 +371,8 @@ static void test_delta_scope_and_key(void **state)
 
 /* A CRL made here with OpenSSL's own API (not our code): a CA of `key`
  * and one entry for `serial` whose reasonCode is `code` (any INTEGER
- * value, which openssl ca cannot write), signed with `md`. DER into *der. */
+ * value, which openssl ca cannot write), signed with `md` (NULL: RSASSA-PSS
+ * with SHA-256). DER into *der. */
 static X509 *crl_signed(EVP_PKEY *key, const EVP_MD *md, const ASN1_INTEGER *serial,
                         int64_t code, nv_buf *der)
 {
@@ -407,7 +409,18 @@ static X509 *crl_signed(EVP_PKEY *key, const EVP_MD *md, const ASN1_INTEGER *ser
   assert_int_equal(X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, e, 0, 0), 1);
   ASN1_ENUMERATED_free(e);
   X509_CRL_add0_revoked(crl, r);
-  assert_true(X509_CRL_sign(crl, key, md) > 0);
+  if (md != NULL) {
+    assert_true(X509_CRL_sign(crl, key, md) > 0);
+  } else { /* RSASSA-PSS with SHA-256, salt = hash length */
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL, key), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()), 1);
+    assert_true(X509_CRL_sign_ctx(crl, ctx) > 0);
+    EVP_MD_CTX_free(ctx);
+  }
   unsigned char *p = NULL;
   int n = i2d_X509_CRL(crl, &p);
   assert_true(n > 0);
@@ -464,6 +477,40 @@ static void test_reason_codes(void **state)
   X509_free(leaf);
 }
 
+/* The CRL's signature checked before its entries are decoded: the
+ * openssl ca CRLs verify with their CA's key, not with another; a
+ * flipped signature bit, a cut, trailing bytes or an indefinite length
+ * are refused. */
+static void test_signature_before_parse(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_buf b = load_bytes(DATA("base.crl"));
+  assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, f->ca, &d), NV_OK);
+  X509 *evil = load_cert_file(DATA("evil-ca.crt"));
+  assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, evil, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "does not verify"));
+  X509_free(evil);
+  b.data[b.len - 3] ^= 0x01; /* inside the signature value */
+  assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, f->ca, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  b.data[b.len - 3] ^= 0x01;
+  assert_int_equal(nv_x509_crl_check_signature(b.data, b.len - 1, f->ca, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "not a DER CertificateList"));
+  assert_int_equal(nv_buf_append(&b, (const uint8_t *)"\0", 1, NULL), NV_OK);
+  assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, f->ca, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  static const uint8_t indefinite[] = {0x30, 0x80, 0x30, 0x00, 0x00, 0x00};
+  assert_int_equal(nv_x509_crl_check_signature(indefinite, sizeof(indefinite), f->ca, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_check_signature(b.data, 0, f->ca, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  nv_buf_free(&b);
+}
+
 /* An OCSP response "good" for `cert`, made here with OpenSSL's API and
  * signed by `ca` (key `key`) with `md`; DER into *der. */
 static void ocsp_signed(X509 *cert, X509 *ca, EVP_PKEY *key, const EVP_MD *md, nv_buf *der)
@@ -503,7 +550,8 @@ static void test_signature_algorithms(void **state)
     nv_status want;
   } cases[] = {{EVP_md5(), NV_E_REVOCATION_CHECK_ERROR},
                {EVP_sha1(), NV_OK},
-               {EVP_sha256(), NV_OK}};
+               {EVP_sha256(), NV_OK},
+               {NULL, NV_OK}};
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     nv_buf der;
     X509 *ca = crl_signed(key, cases[i].md, X509_get0_serialNumber(leaf), 1, &der);
@@ -516,8 +564,16 @@ static void test_signature_algorithms(void **state)
     nv_status rc = nv_x509_crl_validate(crl, ca, info.this_update + 1, false, &d);
     if (rc != cases[i].want)
       fail_msg("case %zu: %s (%s)", i, nv_status_name(rc), d.msg);
+    /* the check without decoding the entries agrees */
+    assert_int_equal(nv_x509_crl_check_signature(der.data, der.len, ca, &d), rc);
     if (rc != NV_OK)
       assert_non_null(strstr(d.msg, "md5WithRSAEncryption"));
+    if (cases[i].md == NULL) { /* PSS: the CRL only */
+      nv_x509_crl_free(crl);
+      nv_buf_free(&der);
+      X509_free(ca);
+      continue;
+    }
     nv_buf ocsp_der;
     ocsp_signed(leaf, ca, key, cases[i].md, &ocsp_der);
     rc = nv_x509_ocsp_check_response(ocsp_der.data, ocsp_der.len, leaf, ca,
@@ -718,6 +774,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_delta_scope_and_key, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reason_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signature_algorithms, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_signature_before_parse, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ocsp_responder_to_check, setup, teardown),
