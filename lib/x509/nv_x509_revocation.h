@@ -63,7 +63,7 @@ typedef struct nv_x509_crl_info {
 } nv_x509_crl_info;
 
 /* Parse one DER CRL (nothing may follow it). Inputs over
- * NV_LIMIT_CRL_BYTES are NV_E_LIMIT before anything is allocated;
+ * NV_LIMIT_CRL_BYTES and more are NV_E_LIMIT before anything is allocated;
  * malformed input is NV_E_REVOCATION_CHECK_ERROR. */
 nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, nv_diag *d);
 void nv_x509_crl_free(nv_x509_crl *crl);
@@ -74,7 +74,7 @@ nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, n
 /* The signature of the DER CRL by `issuer`'s key (and its algorithm, see
  * nv_x509_sigalg_trusted), checked without decoding the CRL's entries:
  * an unsigned CRL of millions of entries costs a copy of its bytes, not
- * the memory of parsing them. NV_E_LIMIT above NV_LIMIT_CRL_BYTES,
+ * the memory of parsing them. NV_E_LIMIT from NV_LIMIT_CRL_BYTES on,
  * NV_E_REVOCATION_CHECK_ERROR otherwise. */
 nv_status nv_x509_crl_check_signature(const uint8_t *der, size_t len, X509 *issuer, nv_diag *d);
 

@@ -47,9 +47,10 @@ nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, n
   *out = NULL;
   if (der == NULL && len > 0)
     return nv_diag_set(d, NV_E_INVALID_ARG, "no CRL bytes");
-  if (len > NV_LIMIT_CRL_BYTES)
-    return nv_diag_set(d, NV_E_LIMIT, "the CRL is %zu bytes, more than the limit of %zu", len,
-                       (size_t)NV_LIMIT_CRL_BYTES);
+  /* notary-spec.md 11.3: exactly 32 MiB counts as too large */
+  if (len >= NV_LIMIT_CRL_BYTES)
+    return nv_diag_set(d, NV_E_LIMIT, "the CRL is %zu bytes, not less than the limit of %zu",
+                       len, (size_t)NV_LIMIT_CRL_BYTES);
   if (len == 0)
     return nv_diag_set(d, CHECK_ERROR, "the CRL is empty");
   const unsigned char *p = der;
@@ -147,9 +148,10 @@ static bool split_crl(const uint8_t *der, size_t len, ASN1_TYPE **tbs, X509_ALGO
 
 nv_status nv_x509_crl_check_signature(const uint8_t *der, size_t len, X509 *issuer, nv_diag *d)
 {
-  if (len > NV_LIMIT_CRL_BYTES)
-    return nv_diag_set(d, NV_E_LIMIT, "the CRL is %zu bytes, more than the limit of %zu", len,
-                       (size_t)NV_LIMIT_CRL_BYTES);
+  /* notary-spec.md 11.3: exactly 32 MiB counts as too large */
+  if (len >= NV_LIMIT_CRL_BYTES)
+    return nv_diag_set(d, NV_E_LIMIT, "the CRL is %zu bytes, not less than the limit of %zu",
+                       len, (size_t)NV_LIMIT_CRL_BYTES);
   ASN1_TYPE *tbs;
   X509_ALGOR *alg;
   ASN1_BIT_STRING *sig;

@@ -137,6 +137,9 @@ static void test_parse_rejects(void **state)
                    NV_E_REVOCATION_CHECK_ERROR);
   /* The limit is checked before the bytes are looked at. */
   assert_int_equal(nv_x509_crl_parse(junk, NV_LIMIT_CRL_BYTES + 1, &crl, &d), NV_E_LIMIT);
+  /* exactly 32 MiB is too large too (notary-spec.md 11.3) */
+  assert_int_equal(nv_x509_crl_parse(junk, NV_LIMIT_CRL_BYTES, &crl, &d), NV_E_LIMIT);
+  assert_int_equal(nv_x509_crl_check_signature(junk, NV_LIMIT_CRL_BYTES, NULL, &d), NV_E_LIMIT);
   /* Trailing bytes. */
   nv_buf b = load_bytes(DATA("base.crl"));
   assert_int_equal(nv_buf_append_byte(&b, 0, NULL), NV_OK);
