@@ -267,48 +267,88 @@ static void test_scope_and_issuer(void **state)
   X509_free(leaf);
 }
 
+/* The data of gen_idp.sh, under a CA of its own: the leaf names the
+ * points idp-a and idp-b, the OCSP-only leaf no point (both revoked in
+ * every CRL); idp-match.crl's point is idp-b, idp-other.crl's another;
+ * idp-delta.crl is a delta of idp-full.crl, idp-evil-delta.crl the same
+ * by another key under the CA's name. */
+typedef struct idp_fx {
+  X509 *ca, *leaf, *ocsponly;
+  nv_x509_crl *full, *match, *other, *delta, *evil_delta;
+} idp_fx;
+
+static int setup_idp(void **state)
+{
+  idp_fx *f = calloc(1, sizeof(*f));
+  f->ca = load_cert_file(DATA("idp-ca.crt"));
+  f->leaf = load_cert_file(DATA("idp-leaf.crt"));
+  f->ocsponly = load_cert_file(DATA("idp-ocsponly.crt"));
+  f->full = load_crl(DATA("idp-full.crl"));
+  f->match = load_crl(DATA("idp-match.crl"));
+  f->other = load_crl(DATA("idp-other.crl"));
+  f->delta = load_crl(DATA("idp-delta.crl"));
+  f->evil_delta = load_crl(DATA("idp-evil-delta.crl"));
+  *state = f;
+  return 0;
+}
+
+static int teardown_idp(void **state)
+{
+  idp_fx *f = *state;
+  nv_x509_crl *crls[] = {f->full, f->match, f->other, f->delta, f->evil_delta};
+  for (size_t i = 0; i < sizeof(crls) / sizeof(crls[0]); i++)
+    nv_x509_crl_free(crls[i]);
+  X509_free(f->ocsponly);
+  X509_free(f->leaf);
+  X509_free(f->ca);
+  free(f);
+  return 0;
+}
+
 /* An issuing distribution point with a name covers only certificates
- * naming that point (gen_idp.sh: the leaf names idp-a and idp-b, the
- * OCSP-only leaf no point; both are revoked in every CRL). */
+ * naming that point. */
 static void test_scope_distribution_point(void **state)
 {
-  (void)state;
-  X509 *ca = load_cert_file(DATA("idp-ca.crt"));
-  X509 *leaf = load_cert_file(DATA("idp-leaf.crt"));
-  X509 *ocsponly = load_cert_file(DATA("idp-ocsponly.crt"));
-  nv_x509_crl *full = load_crl(DATA("idp-full.crl"));
-  nv_x509_crl *match = load_crl(DATA("idp-match.crl"));
-  nv_x509_crl *other = load_crl(DATA("idp-other.crl"));
+  idp_fx *f = *state;
   nv_x509_crl_info info;
-  nv_x509_crl_get_info(full, &info);
+  nv_x509_crl_get_info(f->full, &info);
   nv_diag d;
   nv_diag_init(&d);
-  nv_x509_crl *all[] = {full, match, other};
+  nv_x509_crl *all[] = {f->full, f->match, f->other};
   for (size_t i = 0; i < 3; i++)
-    assert_int_equal(nv_x509_crl_validate(all[i], ca, info.this_update + 60, false, &d), NV_OK);
+    assert_int_equal(nv_x509_crl_validate(all[i], f->ca, info.this_update + 60, false, &d),
+                     NV_OK);
   /* no point named: every certificate of the issuer */
-  assert_int_equal(nv_x509_crl_covers(full, leaf, &d), NV_OK);
-  assert_int_equal(nv_x509_crl_covers(full, ocsponly, &d), NV_OK);
-  assert_int_equal(nv_x509_crl_check_cert(full, NULL, ocsponly, 0, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(nv_x509_crl_covers(f->full, f->leaf, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_covers(f->full, f->ocsponly, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_cert(f->full, NULL, f->ocsponly, 0, &d), NV_E_CERT_REVOKED);
   /* the leaf's second point */
-  assert_int_equal(nv_x509_crl_covers(match, leaf, &d), NV_OK);
-  assert_int_equal(nv_x509_crl_check_cert(match, NULL, leaf, 0, &d), NV_E_CERT_REVOKED);
+  assert_int_equal(nv_x509_crl_covers(f->match, f->leaf, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_cert(f->match, NULL, f->leaf, 0, &d), NV_E_CERT_REVOKED);
   /* a point the certificate does not name, or no point at all */
-  assert_int_equal(nv_x509_crl_covers(other, leaf, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_covers(f->other, f->leaf, &d), NV_E_REVOCATION_CHECK_ERROR);
   assert_non_null(strstr(d.msg, "does not name"));
-  assert_int_equal(nv_x509_crl_check_cert(other, NULL, leaf, 0, &d),
+  assert_int_equal(nv_x509_crl_check_cert(f->other, NULL, f->leaf, 0, &d),
                    NV_E_REVOCATION_CHECK_ERROR);
-  assert_int_equal(nv_x509_crl_covers(match, ocsponly, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_covers(f->match, f->ocsponly, &d), NV_E_REVOCATION_CHECK_ERROR);
   assert_non_null(strstr(d.msg, "does not name"));
   /* as a delta's scope too */
-  assert_int_equal(nv_x509_crl_check_cert(full, other, leaf, 0, &d),
+  assert_int_equal(nv_x509_crl_check_cert(f->full, f->other, f->leaf, 0, &d),
                    NV_E_REVOCATION_CHECK_ERROR);
-  nv_x509_crl_free(full);
-  nv_x509_crl_free(match);
-  nv_x509_crl_free(other);
-  X509_free(ocsponly);
-  X509_free(leaf);
-  X509_free(ca);
+}
+
+/* A delta CRL must have its base's scope and authority key. */
+static void test_delta_scope_and_key(void **state)
+{
+  idp_fx *f = *state;
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_x509_crl_check_delta(f->full, f->delta, &d), NV_OK);
+  assert_int_equal(nv_x509_crl_check_delta(f->full, f->evil_delta, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "authority key"));
+  assert_int_equal(nv_x509_crl_check_delta(f->match, f->delta, &d), NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "scope"));
 }
 
 static void test_urls(void **state)
@@ -347,29 +387,6 @@ static void test_urls(void **state)
   assert_false(o);
   assert_true(c);
   X509_free(dir);
-}
-
-/* A delta CRL must have its base's scope and authority key (gen_idp.sh:
- * idp-delta.crl is a delta of idp-full.crl; idp-evil-delta.crl the same
- * by another key under the CA's name; idp-match.crl has another scope). */
-static void test_delta_scope_and_key(void **state)
-{
-  (void)state;
-  nv_x509_crl *full = load_crl(DATA("idp-full.crl"));
-  nv_x509_crl *delta = load_crl(DATA("idp-delta.crl"));
-  nv_x509_crl *evil = load_crl(DATA("idp-evil-delta.crl"));
-  nv_x509_crl *match = load_crl(DATA("idp-match.crl"));
-  nv_diag d;
-  nv_diag_init(&d);
-  assert_int_equal(nv_x509_crl_check_delta(full, delta, &d), NV_OK);
-  assert_int_equal(nv_x509_crl_check_delta(full, evil, &d), NV_E_REVOCATION_CHECK_ERROR);
-  assert_non_null(strstr(d.msg, "authority key"));
-  assert_int_equal(nv_x509_crl_check_delta(match, delta, &d), NV_E_REVOCATION_CHECK_ERROR);
-  assert_non_null(strstr(d.msg, "scope"));
-  nv_x509_crl_free(full);
-  nv_x509_crl_free(delta);
-  nv_x509_crl_free(evil);
-  nv_x509_crl_free(match);
 }
 
 /* A CRL made here with OpenSSL's own API (not our code): a CA of `key`
@@ -772,9 +789,9 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
     cmocka_unit_test_setup_teardown(test_invalidity_date, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_scope_distribution_point, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_scope_distribution_point, setup_idp, teardown_idp),
     cmocka_unit_test_setup_teardown(test_urls, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_delta_scope_and_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_delta_scope_and_key, setup_idp, teardown_idp),
     cmocka_unit_test_setup_teardown(test_reason_codes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signature_algorithms, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signature_before_parse, setup, teardown),
