@@ -22,6 +22,7 @@
 #include "verify/nv_vfy_context.h"
 #include "x509/nv_x509_chain.h"
 #include "x509/nv_x509_revocation.h"
+#include "x509/nv_x509_store_helpers.h"
 
 /* Longer chains are refused (a trust chain has a handful of certificates). */
 #define REV_MAX_CHAIN 16
@@ -124,17 +125,28 @@ static nv_status fetch(rev_job *j, const char *method, const char *url, const nv
 /* ---- the in-memory cache (CRLs and OCSP answers) ---- */
 
 typedef struct cache_entry {
-  char *url; /* NULL: preloaded */
+  uint64_t id; /* unique in its cache: entries move when others go */
+  char *url;   /* NULL: preloaded */
   uint8_t *der;
   size_t len;
   int64_t next_update;
+  /* a CRL once it served, so later uses need not parse it again, and the
+   * issuer whose key it was checked with; NULL until then */
+  nv_x509_crl *parsed;
+  X509 *signer;
 } cache_entry;
+
+/* Parsed CRLs take several times their DER in memory: they are kept
+ * while the sum of their DER sizes stays under this. */
+#define REV_CACHE_PARSED_BYTES ((size_t)16 << 20)
 
 struct nv_vfy_rev_cache {
   pthread_mutex_t mu;
   cache_entry e[NV_VFY_REV_CACHE_MAX]; /* oldest first */
   size_t n;
   size_t bytes;
+  size_t parsed_bytes;
+  uint64_t next_id;
 };
 
 nv_status nv_vfy_rev_cache_new(nv_vfy_rev_cache **out)
@@ -154,6 +166,8 @@ static void entry_free(cache_entry *e)
 {
   free(e->url);
   free(e->der);
+  nv_x509_crl_free(e->parsed);
+  nv_x509_unref(e->signer);
   memset(e, 0, sizeof(*e));
 }
 
@@ -170,15 +184,29 @@ void nv_vfy_rev_cache_free(nv_vfy_rev_cache *c)
 static void drop(nv_vfy_rev_cache *c, size_t i)
 {
   c->bytes -= c->e[i].len;
+  if (c->e[i].parsed != NULL)
+    c->parsed_bytes -= c->e[i].len;
   entry_free(&c->e[i]);
   memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof(c->e[0]));
   c->n--;
   memset(&c->e[c->n], 0, sizeof(c->e[0]));
 }
 
+static nv_status cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *der,
+                           size_t len, int64_t next_update, uint64_t *id, nv_diag *d);
+
 nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *der,
                                size_t len, int64_t next_update, nv_diag *d)
 {
+  uint64_t id;
+  return cache_put(c, url, der, len, next_update, &id, d);
+}
+
+/* The same, telling the new entry's id. */
+static nv_status cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *der,
+                           size_t len, int64_t next_update, uint64_t *id, nv_diag *d)
+{
+  *id = 0;
   if (len > NV_VFY_REV_CACHE_BYTES)
     return nv_diag_set(d, NV_E_LIMIT, "a CRL of %zu bytes does not fit the CRL cache", len);
   cache_entry e = {.len = len, .next_update = next_update};
@@ -210,6 +238,7 @@ nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8
     entry_free(&e);
     rc = nv_diag_set(d, NV_E_LIMIT, "the CRL cache is full of preloaded CRLs");
   } else {
+    e.id = *id = ++c->next_id;
     c->e[c->n++] = e;
     c->bytes += len;
   }
@@ -217,8 +246,26 @@ nv_status nv_vfy_rev_cache_put(nv_vfy_rev_cache *c, const char *url, const uint8
   return rc;
 }
 
-/* A copy of the bytes kept under `url`, unless past their nextUpdate. */
-static bool cache_get_url(nv_vfy_rev_cache *c, const char *url, int64_t now, nv_buf *out)
+/* What a lookup found: a copy of the bytes, or a handle on the parsed
+ * CRL when it was checked with `issuer`'s key before; and the entry's id. */
+typedef struct cache_hit {
+  uint64_t id;
+  nv_x509_crl *parsed;
+} cache_hit;
+
+static bool copy_entry(const cache_entry *e, X509 *issuer, nv_buf *out, cache_hit *hit)
+{
+  hit->id = e->id;
+  hit->parsed = NULL;
+  if (issuer != NULL && e->parsed != NULL && nv_x509_same(e->signer, issuer) &&
+      (hit->parsed = nv_x509_crl_share(e->parsed)) != NULL)
+    return true;
+  return nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+}
+
+/* The entry kept under `url`, unless past its nextUpdate. */
+static bool cache_get_url(nv_vfy_rev_cache *c, const char *url, int64_t now, X509 *issuer,
+                          nv_buf *out, cache_hit *hit)
 {
   if (c == NULL)
     return false;
@@ -227,7 +274,7 @@ static bool cache_get_url(nv_vfy_rev_cache *c, const char *url, int64_t now, nv_
   for (size_t i = 0; i < c->n; i++) {
     const cache_entry *e = &c->e[i];
     if (e->url != NULL && strcmp(e->url, url) == 0) {
-      found = now <= e->next_update && nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+      found = now <= e->next_update && copy_entry(e, issuer, out, hit);
       break;
     }
   }
@@ -235,8 +282,9 @@ static bool cache_get_url(nv_vfy_rev_cache *c, const char *url, int64_t now, nv_
   return found;
 }
 
-/* A copy of the `index`-th preloaded CRL; false past the last. */
-static bool cache_get_preloaded(nv_vfy_rev_cache *c, size_t index, nv_buf *out)
+/* The `index`-th preloaded CRL; false past the last. */
+static bool cache_get_preloaded(nv_vfy_rev_cache *c, size_t index, X509 *issuer, nv_buf *out,
+                                cache_hit *hit)
 {
   if (c == NULL)
     return false;
@@ -246,12 +294,38 @@ static bool cache_get_preloaded(nv_vfy_rev_cache *c, size_t index, nv_buf *out)
   for (size_t i = 0; i < c->n; i++) {
     const cache_entry *e = &c->e[i];
     if (e->url == NULL && seen++ == index) {
-      found = nv_buf_append(out, e->der, e->len, NULL) == NV_OK;
+      found = copy_entry(e, issuer, out, hit);
       break;
     }
   }
   pthread_mutex_unlock(&c->mu);
   return found;
+}
+
+/* Keep the parsed form of entry `id` (checked with `issuer`'s key), if
+ * the entry is still there, has none yet, and the budget allows. */
+static void cache_set_parsed(nv_vfy_rev_cache *c, uint64_t id, const nv_x509_crl *crl,
+                             X509 *issuer)
+{
+  if (c == NULL)
+    return;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->n; i++) {
+    cache_entry *e = &c->e[i];
+    if (e->id != id)
+      continue;
+    if (e->parsed == NULL && c->parsed_bytes + e->len <= REV_CACHE_PARSED_BYTES &&
+        (e->signer = nv_x509_ref(issuer)) != NULL) {
+      if ((e->parsed = nv_x509_crl_share(crl)) != NULL) {
+        c->parsed_bytes += e->len;
+      } else {
+        nv_x509_unref(e->signer);
+        e->signer = NULL;
+      }
+    }
+    break;
+  }
+  pthread_mutex_unlock(&c->mu);
 }
 
 /* Whether preloaded CRLs are there: they may answer for a certificate
@@ -347,8 +421,10 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_OCSP_RESPONSE_BYTES);
     /* checked again now: a stale answer is fetched anew */
-    nv_status f = cache_get_url(j->s->cache, key, j->now, &body) ? ocsp_answer(j, &body, d)
-                                                                  : NV_E_REVOCATION_UNKNOWN;
+    cache_hit hit;
+    nv_status f = cache_get_url(j->s->cache, key, j->now, NULL, &body, &hit)
+                      ? ocsp_answer(j, &body, d)
+                      : NV_E_REVOCATION_UNKNOWN;
     nv_buf_free(&body);
     if (f == NV_OK || f == NV_E_CERT_REVOKED || f == NV_E_NOMEM) {
       nv_buf_free(&req);
@@ -458,35 +534,65 @@ static void disk_write(const char *dir, const char *url, const nv_buf *der, cons
   }
 }
 
-/* Parse and validate DER as the complete CRL (`base` NULL) or as a delta
- * CRL of `base`, and check that its scope takes in the certificate;
- * NV_OK with *out set. */
-static nv_status use_crl(rev_job *j, const nv_buf *der, const nv_x509_crl *base,
-                         nv_x509_crl **out, nv_diag *d)
+/* Whether a parsed CRL serves: valid for the issuer now, as the complete
+ * CRL (`base` NULL) or as a delta CRL of `base`, and its scope takes in
+ * the certificate. */
+static nv_status judge_crl(rev_job *j, const nv_x509_crl *crl, const nv_x509_crl *base,
+                           bool signature_checked, nv_diag *d)
+{
+  nv_status rc = signature_checked
+                     ? nv_x509_crl_revalidate(crl, j->issuer, j->now, base != NULL, d)
+                     : nv_x509_crl_validate(crl, j->issuer, j->now, base != NULL, d);
+  if (rc == NV_OK)
+    rc = nv_x509_crl_covers(crl, j->cert, d);
+  if (rc == NV_OK && base != NULL)
+    rc = nv_x509_crl_check_delta(base, crl, d);
+  return rc;
+}
+
+/* A CRL from a cache lookup: the parsed one, or the bytes (their
+ * signature checked before they are parsed), if it serves; NV_OK with
+ * *out set. A CRL that served from bytes is kept parsed. */
+static nv_status use_crl(rev_job *j, const nv_buf *der, cache_hit *hit,
+                         const nv_x509_crl *base, nv_x509_crl **out, nv_diag *d)
 {
   *out = NULL;
-  /* the signature first: no entry of an unsigned CRL is decoded */
-  nv_status rc = nv_x509_crl_check_signature(der->data, der->len, j->issuer, d);
-  if (rc == NV_OK)
-    rc = nv_x509_crl_parse(der->data, der->len, out, d);
-  if (rc == NV_OK &&
-      ((rc = nv_x509_crl_validate(*out, j->issuer, j->now, base != NULL, d)) != NV_OK ||
-       (rc = nv_x509_crl_covers(*out, j->cert, d)) != NV_OK ||
-       (base != NULL && (rc = nv_x509_crl_check_delta(base, *out, d)) != NV_OK))) {
+  nv_status rc;
+  /* a parsed CRL kept from an earlier use was checked with this issuer's
+   * key (copy_entry compares the issuer) */
+  bool kept = hit != NULL && hit->parsed != NULL;
+  if (kept) {
+    *out = hit->parsed;
+    hit->parsed = NULL;
+  } else {
+    /* the signature first: no entry of an unsigned CRL is decoded */
+    rc = nv_x509_crl_check_signature(der->data, der->len, j->issuer, d);
+    if (rc == NV_OK)
+      rc = nv_x509_crl_parse(der->data, der->len, out, d);
+    if (rc != NV_OK)
+      return rc;
+  }
+  rc = judge_crl(j, *out, base, kept, d);
+  if (rc != NV_OK) {
     nv_x509_crl_free(*out);
     *out = NULL;
+  } else if (hit != NULL) {
+    cache_set_parsed(j->s->cache, hit->id, *out, j->issuer);
   }
   return rc;
 }
 
-/* Keep a CRL that served in memory, and (`to_disk`) in the directory. */
+/* Keep a CRL that served in memory (bytes and parsed form), and
+ * (`to_disk`) in the directory. */
 static void keep_crl(rev_job *j, const char *url, const nv_buf *der, const nv_x509_crl *crl,
                      bool to_disk)
 {
   nv_x509_crl_info info;
   nv_x509_crl_get_info(crl, &info);
-  if (j->s->cache != NULL)
-    (void)nv_vfy_rev_cache_put(j->s->cache, url, der->data, der->len, info.next_update, NULL);
+  uint64_t id;
+  if (j->s->cache != NULL &&
+      cache_put(j->s->cache, url, der->data, der->len, info.next_update, &id, NULL) == NV_OK)
+    cache_set_parsed(j->s->cache, id, crl, j->issuer);
   if (to_disk)
     disk_write(j->s->cache_dir, url, der, &j->d);
 }
@@ -506,8 +612,9 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, const nv_x509_crl
   for (;; preloaded++) {
     nv_buf der;
     nv_buf_init(&der, NV_LIMIT_CRL_BYTES);
-    bool have = cache_get_preloaded(cache, preloaded, &der);
-    nv_status rc = have ? use_crl(j, &der, base, out, &why) : NV_E_REVOCATION_UNKNOWN;
+    cache_hit hit;
+    bool have = cache_get_preloaded(cache, preloaded, j->issuer, &der, &hit);
+    nv_status rc = have ? use_crl(j, &der, &hit, base, out, &why) : NV_E_REVOCATION_UNKNOWN;
     nv_buf_free(&der);
     if (!have)
       break;
@@ -526,18 +633,19 @@ static nv_status get_crl(rev_job *j, const nv_x509_urls *urls, const nv_x509_crl
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_CRL_BYTES);
     nv_status rc = NV_E_REVOCATION_UNKNOWN;
-    if (cache_get_url(cache, url, j->now, &body))
-      rc = use_crl(j, &body, base, out, NULL);
+    cache_hit hit;
+    if (cache_get_url(cache, url, j->now, j->issuer, &body, &hit))
+      rc = use_crl(j, &body, &hit, base, out, NULL);
     if (rc != NV_OK) {
       nv_buf_reset(&body);
       if (disk_read(j->s->cache_dir, url, &body) &&
-          (rc = use_crl(j, &body, base, out, NULL)) == NV_OK)
+          (rc = use_crl(j, &body, NULL, base, out, NULL)) == NV_OK)
         keep_crl(j, url, &body, *out, false);
     }
     if (rc != NV_OK) {
       nv_buf_reset(&body);
       rc = fetch(j, "GET", url, NULL, NV_LIMIT_CRL_BYTES, crl_timeout(j->s), &body, d);
-      if (rc == NV_OK && (rc = use_crl(j, &body, base, out, d)) == NV_OK)
+      if (rc == NV_OK && (rc = use_crl(j, &body, NULL, base, out, d)) == NV_OK)
         keep_crl(j, url, &body, *out, true);
     }
     nv_buf_free(&body);

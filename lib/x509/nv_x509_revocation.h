@@ -67,6 +67,10 @@ typedef struct nv_x509_crl_info {
  * malformed input is NV_E_REVOCATION_CHECK_ERROR. */
 nv_status nv_x509_crl_parse(const uint8_t *der, size_t len, nv_x509_crl **out, nv_diag *d);
 void nv_x509_crl_free(nv_x509_crl *crl);
+/* Another handle on the same parsed CRL (NULL when out of memory): the
+ * functions here only read a CRL, so handles may be used on several
+ * threads at once; each is freed on its own. */
+nv_x509_crl *nv_x509_crl_share(const nv_x509_crl *crl);
 void nv_x509_crl_get_info(const nv_x509_crl *crl, nv_x509_crl_info *out);
 /* The CRL's own Freshest CRL URLs (where its delta CRL is). */
 nv_status nv_x509_crl_freshest_urls(const nv_x509_crl *crl, nv_x509_urls *out, nv_diag *d);
@@ -86,6 +90,11 @@ nv_status nv_x509_crl_check_signature(const uint8_t *der, size_t len, X509 *issu
  * CRL Indicator); with true it must be a delta CRL. */
 nv_status nv_x509_crl_validate(const nv_x509_crl *crl, X509 *issuer, int64_t now, bool delta,
                                nv_diag *d);
+/* The same for a CRL that `issuer`'s key verified before (a parsed CRL
+ * kept with the issuer it was checked with): everything but the
+ * signature, which would cost a hash over the whole CRL again. */
+nv_status nv_x509_crl_revalidate(const nv_x509_crl *crl, X509 *issuer, int64_t now, bool delta,
+                                 nv_diag *d);
 
 /* `delta` is a delta of `base`: both validated; same issuer, same scope
  * (issuing distribution points equal) and, when both name it, the same

@@ -1,7 +1,8 @@
 /*
- * Certificate predicates and reference counting for trust stores
- * (lib/policy/truststore.c), which must not include OpenSSL itself.
- * notary-spec.md section 12 steps 5 and 6.
+ * Certificate predicates and reference counting for the layers that must
+ * not include OpenSSL themselves: trust stores (lib/policy/truststore.c,
+ * notary-spec.md section 12 steps 5 and 6) and the revocation cache
+ * (lib/verify/revocation.c).
  */
 #ifndef NV_X509_STORE_HELPERS_H
 #define NV_X509_STORE_HELPERS_H
@@ -14,6 +15,12 @@
  * the new reference is released with X509_free / nv_x509_list_free.
  * NULL if `cert` is NULL or the reference cannot be taken. */
 X509 *nv_x509_ref(X509 *cert);
+
+/* Release a reference (X509_free); NULL is fine. */
+void nv_x509_unref(X509 *cert);
+
+/* The same certificate (equal DER), both non-NULL. */
+bool nv_x509_same(X509 *a, X509 *b);
 
 /* Go's Certificate.IsCA: a basicConstraints extension is present and its
  * cA flag is true. A malformed or duplicated extension is not a CA. */

@@ -34,6 +34,16 @@ X509 *nv_x509_ref(X509 *cert)
   return cert;
 }
 
+void nv_x509_unref(X509 *cert)
+{
+  X509_free(cert);
+}
+
+bool nv_x509_same(X509 *a, X509 *b)
+{
+  return a != NULL && b != NULL && X509_cmp(a, b) == 0;
+}
+
 bool nv_x509_is_ca(X509 *cert)
 {
   if (cert == NULL)

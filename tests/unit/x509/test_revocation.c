@@ -192,6 +192,37 @@ static void expect_invalid(fx *f, const char *crl_file, X509 *issuer, int64_t no
   nv_x509_crl_free(crl);
 }
 
+/* nv_x509_crl_revalidate, for a CRL kept after its issuer's key verified
+ * it: everything but the signature. */
+static void test_revalidate(void **state)
+{
+  fx *f = *state;
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_x509_crl *wrong = load_crl(DATA("wrong-key.crl"));
+  assert_int_equal(nv_x509_crl_validate(wrong, f->ca, f->now, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_int_equal(nv_x509_crl_revalidate(wrong, f->ca, f->now, false, &d), NV_OK);
+  nv_x509_crl_free(wrong);
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(f->base, &info);
+  assert_int_equal(nv_x509_crl_revalidate(f->base, f->ca, info.next_update + 1, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  assert_non_null(strstr(d.msg, "expired"));
+  assert_int_equal(nv_x509_crl_revalidate(f->delta, f->ca, f->now, false, &d),
+                   NV_E_REVOCATION_CHECK_ERROR);
+  /* a shared handle reads the same CRL and is freed on its own */
+  nv_x509_crl *again = nv_x509_crl_share(f->base);
+  assert_non_null(again);
+  X509 *good = load_cert_file(DATA("good.crt"));
+  assert_int_equal(nv_x509_crl_check_cert(again, NULL, good, 0, &d), NV_OK);
+  X509_free(good);
+  X509 *revoked = load_cert_file(DATA("revoked.crt"));
+  assert_int_equal(nv_x509_crl_check_cert(again, NULL, revoked, 0, &d), NV_E_CERT_REVOKED);
+  X509_free(revoked);
+  nv_x509_crl_free(again);
+}
+
 static void test_validate_rejects(void **state)
 {
   fx *f = *state;
@@ -786,6 +817,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_parse_rejects, setup, teardown),
     cmocka_unit_test_setup_teardown(test_validate, setup, teardown),
     cmocka_unit_test_setup_teardown(test_validate_rejects, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_revalidate, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
     cmocka_unit_test_setup_teardown(test_invalidity_date, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scope_and_issuer, setup, teardown),
