@@ -7,7 +7,7 @@
  * measured before and after the library cases (the lower median counts).
  * Every line is printed at the end.
  *
- *   nv-bench FIXTURES_DIR [--iterations N]
+ *   nv-bench FIXTURES_DIR [--iterations N] [--revocation DIR]
  *
  * Per fixture (RSA-3072 / EC P-256 x JWS / COSE):
  *   decode_*        the envelope decoder alone
@@ -25,6 +25,15 @@
  *                   is built and freed each time)
  *   api_verify_*_cold  the same with a new context (empty certificate
  *                   cache) per call: a verifier that sees a signer once
+ *
+ * With --revocation DIR (tests/unit/x509/data/revocation, made by openssl
+ * ca and openssl ocsp), the revocation check of one leaf below its CA
+ * (nv_vfy_revocation_check_chain), answers served from memory by a fetch
+ * callback:
+ *   revocation_ocsp   an OCSP "good" answer; revocation cache reused
+ *   revocation_crl    OCSP fails (HTTP 500), the CRL and its delta answer;
+ *                     cache reused (the CRLs kept parsed)
+ *   revocation_*_cold the same with a new cache every iteration
  */
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -46,6 +55,9 @@
 #include "verify/nv_vfy_integrity.h"
 #include "verify/nv_vfy_pipeline.h"
 #include "x509/nv_x509_cache.h"
+#include "x509/nv_x509_revocation.h"
+#include "verify/nv_vfy_revocation.h"
+#include <notaryc/nv_registry.h>
 
 static int iterations = 1000;
 
@@ -310,6 +322,108 @@ static int run_api(void *p)
   return rc == NV_OK ? 0 : -1;
 }
 
+/* ---- revocation ---- */
+
+struct rev_arg {
+  X509 *chain[2];
+  nv_buf ocsp, crl, delta; /* ocsp empty: HTTP 500 */
+  nv_vfy_rev_cache *cache; /* the warm cases' */
+  int cold;
+  int64_t now;
+};
+
+static nv_status rev_serve(const nv_http_request *req, nv_http_response *resp, void *user)
+{
+  const struct rev_arg *a = user;
+  const char *url = nv_http_request_url(req);
+  const nv_buf *b = strstr(url, "/ocsp") != NULL    ? &a->ocsp
+                    : strstr(url, "/ca.crl") != NULL ? &a->crl
+                    : strstr(url, "/delta.crl") != NULL ? &a->delta
+                                                        : NULL;
+  if (b == NULL || b->len == 0)
+    return nv_http_response_set_status(resp, 500);
+  nv_status rc = nv_http_response_set_status(resp, 200);
+  return rc == NV_OK ? nv_http_response_append_body(resp, b->data, b->len) : rc;
+}
+
+static int run_revocation(void *p)
+{
+  struct rev_arg *a = p;
+  nv_vfy_rev_cache *cache = a->cache;
+  if (a->cold && nv_vfy_rev_cache_new(&cache) != NV_OK)
+    return -1;
+  nv_vfy_rev_settings s = {.fetch_cb = rev_serve, .fetch_user = a, .cache = cache};
+  nv_vfy_rev_outcome out;
+  nv_status rc = nv_vfy_revocation_check_chain(&s, a->chain, 2, a->now, 0, &out, NULL);
+  if (a->cold)
+    nv_vfy_rev_cache_free(cache);
+  return rc == NV_OK && out.checked == 1 ? 0 : -1;
+}
+
+static X509 *pem_cert(const char *dir, const char *name)
+{
+  char path[4200];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  X509 *c = f != NULL ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+  if (f != NULL)
+    fclose(f);
+  if (c == NULL)
+    fprintf(stderr, "nv-bench: cannot read %s\n", path);
+  return c;
+}
+
+static void report(const char *what, const char *suffix, double us);
+
+/* The four revocation cases on DIR's good.crt, ca.crt, CRLs and OCSP
+ * answer; 0, or -1 when the data cannot be read or a check fails. */
+static int bench_revocation(const char *dir)
+{
+  struct rev_arg a;
+  memset(&a, 0, sizeof(a));
+  a.chain[0] = pem_cert(dir, "good.crt");
+  a.chain[1] = pem_cert(dir, "ca.crt");
+  nv_x509_crl *crl = NULL;
+  int rc = -1;
+  if (a.chain[0] == NULL || a.chain[1] == NULL || slurp(dir, "ocsp-good.ocsp", &a.ocsp) != 0 ||
+      slurp(dir, "base.crl", &a.crl) != 0 || slurp(dir, "delta.crl", &a.delta) != 0 ||
+      nv_x509_crl_parse(a.crl.data, a.crl.len, &crl, NULL) != NV_OK)
+    goto out;
+  nv_x509_crl_info info;
+  nv_x509_crl_get_info(crl, &info);
+  a.now = info.this_update + 60; /* the data's own time: its OCSP answer holds a day */
+  static const char *const names[] = {"ocsp", "crl"};
+  for (int k = 0; k < 2; k++) {
+    nv_buf ocsp = a.ocsp;
+    if (k == 1)
+      a.ocsp.len = 0; /* OCSP fails: the CRLs answer */
+    if (nv_vfy_rev_cache_new(&a.cache) != NV_OK)
+      goto out;
+    a.cold = 0;
+    double warm = median_us(run_revocation, &a);
+    a.cold = 1;
+    double cold = median_us(run_revocation, &a);
+    nv_vfy_rev_cache_free(a.cache);
+    a.cache = NULL;
+    a.ocsp = ocsp;
+    if (warm < 0 || cold < 0)
+      goto out;
+    char name[32];
+    snprintf(name, sizeof(name), "%s_cold", names[k]);
+    report("revocation", names[k], warm);
+    report("revocation", name, cold);
+  }
+  rc = 0;
+out:
+  nv_x509_crl_free(crl);
+  nv_buf_free(&a.ocsp);
+  nv_buf_free(&a.crl);
+  nv_buf_free(&a.delta);
+  X509_free(a.chain[0]);
+  X509_free(a.chain[1]);
+  return rc;
+}
+
 /* Results are printed at the end, against the final floor. */
 #define MAX_RESULTS 64
 static struct {
@@ -328,13 +442,19 @@ static void report(const char *what, const char *suffix, double us)
 
 int main(int argc, char **argv)
 {
-  if (argc < 2) {
-    fprintf(stderr, "usage: nv-bench FIXTURES_DIR [--iterations N]\n");
+  const char *fixtures = argc >= 2 ? argv[1] : NULL, *revocation_dir = NULL;
+  for (int i = 2; fixtures != NULL && i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--iterations") == 0 && atoi(argv[i + 1]) > 0)
+      iterations = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "--revocation") == 0)
+      revocation_dir = argv[i + 1];
+    else
+      fixtures = NULL;
+  }
+  if (fixtures == NULL || argc % 2 != 0) {
+    fprintf(stderr, "usage: nv-bench FIXTURES_DIR [--iterations N] [--revocation DIR]\n");
     return 2;
   }
-  const char *fixtures = argv[1];
-  if (argc == 4 && strcmp(argv[2], "--iterations") == 0)
-    iterations = atoi(argv[3]) > 0 ? atoi(argv[3]) : iterations;
 
   /* The floor: RSA-3072 PSS/SHA-384 and P-256 ECDSA/SHA-256 verifies over
    * the fixtures' real signing inputs with their real keys, measured
@@ -463,6 +583,11 @@ int main(int argc, char **argv)
     report("api_verify", cases[i].suffix, pub);
     report("api_verify", name, pub_cold);
     nv_buf_free(&a.data);
+  }
+
+  if (revocation_dir != NULL && bench_revocation(revocation_dir) != 0) {
+    fprintf(stderr, "nv-bench: the revocation cases failed (%s)\n", revocation_dir);
+    failed = 1;
   }
 
   double again = median_us(floor_verify, &fa[0]);
