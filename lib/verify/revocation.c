@@ -134,6 +134,9 @@ typedef struct cache_entry {
    * issuer whose key it was checked with; NULL until then */
   nv_x509_crl *parsed;
   X509 *signer;
+  /* an OCSP answer judged good: it holds from good_from to next_update */
+  bool good;
+  int64_t good_from;
 } cache_entry;
 
 /* Parsed CRLs take several times their DER in memory: they are kept
@@ -251,12 +254,16 @@ static nv_status cache_put(nv_vfy_rev_cache *c, const char *url, const uint8_t *
 typedef struct cache_hit {
   uint64_t id;
   nv_x509_crl *parsed;
+  bool good; /* a good OCSP answer, from good_from until the entry's nextUpdate */
+  int64_t good_from;
 } cache_hit;
 
 static bool copy_entry(const cache_entry *e, X509 *issuer, nv_buf *out, cache_hit *hit)
 {
   hit->id = e->id;
   hit->parsed = NULL;
+  hit->good = e->good;
+  hit->good_from = e->good_from;
   if (issuer != NULL && e->parsed != NULL && nv_x509_same(e->signer, issuer) &&
       (hit->parsed = nv_x509_crl_share(e->parsed)) != NULL)
     return true;
@@ -300,6 +307,19 @@ static bool cache_get_preloaded(nv_vfy_rev_cache *c, size_t index, X509 *issuer,
   }
   pthread_mutex_unlock(&c->mu);
   return found;
+}
+
+/* Mark entry `id` as an OCSP answer judged good from `from` on. */
+static void cache_mark_good(nv_vfy_rev_cache *c, uint64_t id, int64_t from)
+{
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->n; i++)
+    if (c->e[i].id == id) {
+      c->e[i].good = true;
+      c->e[i].good_from = from;
+      break;
+    }
+  pthread_mutex_unlock(&c->mu);
 }
 
 /* Keep the parsed form of entry `id` (checked with `issuer`'s key), if
@@ -378,11 +398,12 @@ static nv_status check_responder(rev_job *j, X509 *responder, nv_diag *d)
  * NV_E_CERT_REVOKED, NV_E_REVOCATION_UNKNOWN ("unknown"), NV_E_NOMEM, or
  * another code when it cannot be used. A delegated responder's own
  * revocation is checked too. */
-static nv_status ocsp_answer(rev_job *j, const nv_buf *body, nv_diag *d)
+static nv_status ocsp_answer(rev_job *j, const nv_buf *body, nv_x509_ocsp_window *good,
+                             nv_diag *d)
 {
   X509 *responder = NULL;
   nv_status rc = nv_x509_ocsp_check_response_ex(body->data, body->len, j->cert, j->issuer,
-                                                j->now, j->signing_time, &responder, d);
+                                                j->now, j->signing_time, &responder, good, d);
   if (responder != NULL) {
     /* the answer counts only if its signer is not revoked */
     nv_status r = check_responder(j, responder, d);
@@ -420,11 +441,13 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
   if (keyed) {
     nv_buf body;
     nv_buf_init(&body, NV_LIMIT_OCSP_RESPONSE_BYTES);
-    /* checked again now: a stale answer is fetched anew */
+    /* a good answer holds within its window (the entry is not returned
+     * past its end); others are judged again now, and a stale one is
+     * fetched anew */
     cache_hit hit;
-    nv_status f = cache_get_url(j->s->cache, key, j->now, NULL, &body, &hit)
-                      ? ocsp_answer(j, &body, d)
-                      : NV_E_REVOCATION_UNKNOWN;
+    nv_status f = NV_E_REVOCATION_UNKNOWN;
+    if (cache_get_url(j->s->cache, key, j->now, NULL, &body, &hit))
+      f = hit.good && j->now >= hit.good_from ? NV_OK : ocsp_answer(j, &body, NULL, d);
     nv_buf_free(&body);
     if (f == NV_OK || f == NV_E_CERT_REVOKED || f == NV_E_NOMEM) {
       nv_buf_free(&req);
@@ -441,9 +464,15 @@ static nv_status check_ocsp(rev_job *j, const nv_x509_urls *urls, nv_diag *d)
                       : fetch(j, "POST", urls->items[i], &req, NV_LIMIT_OCSP_RESPONSE_BYTES,
                               ocsp_timeout(j->s), &body, d);
     if (f == NV_OK) {
-      f = ocsp_answer(j, &body, d);
-      if ((f == NV_OK || f == NV_E_CERT_REVOKED) && keyed)
-        (void)nv_vfy_rev_cache_put(j->s->cache, key, body.data, body.len, INT64_MAX, NULL);
+      nv_x509_ocsp_window good;
+      f = ocsp_answer(j, &body, &good, d);
+      uint64_t id;
+      bool window = f == NV_OK && good.until >= good.from;
+      if ((f == NV_OK || f == NV_E_CERT_REVOKED) && keyed &&
+          cache_put(j->s->cache, key, body.data, body.len, window ? good.until : INT64_MAX, &id,
+                    NULL) == NV_OK &&
+          window)
+        cache_mark_good(j->s->cache, id, good.from);
       if (f != NV_OK && f != NV_E_CERT_REVOKED && f != NV_E_NOMEM)
         f = nv_diag_wrap(d, NV_OK, "OCSP %s: ", nv_quote(urls->items[i],
                                                           strlen(urls->items[i])).s);

@@ -145,15 +145,25 @@ bool nv_x509_ocsp_get_url(const char *base, const uint8_t *req, size_t req_len, 
 nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert, X509 *issuer,
                                       int64_t now, int64_t signing_time, nv_diag *d);
 
+/* When an answer is good: the times it stays good for the same
+ * certificate (thisUpdate less the clock skew allowed, to nextUpdate,
+ * within a delegated responder's validity). */
+typedef struct nv_x509_ocsp_window {
+  int64_t from;
+  int64_t until;
+} nv_x509_ocsp_window;
+
 /* The same; when the response was signed by a delegated responder whose
  * certificate lacks id-pkix-ocsp-nocheck (1.3.6.1.5.5.7.48.1.5), and the
  * answer is good, revoked or unknown, *check_responder receives that
- * certificate (a new reference: nv_x509_ocsp_responder_free it), whose own revocation the
- * caller should check (RFC 6960 4.2.2.2.1) before trusting the answer;
- * otherwise NULL. */
+ * certificate (a new reference: nv_x509_ocsp_responder_free it), whose own
+ * revocation the caller should check (RFC 6960 4.2.2.2.1) before trusting
+ * the answer; otherwise NULL. `good` (may be NULL) receives the window of
+ * a good answer (until < from otherwise). */
 nv_status nv_x509_ocsp_check_response_ex(const uint8_t *der, size_t len, X509 *cert,
                                          X509 *issuer, int64_t now, int64_t signing_time,
-                                         X509 **check_responder, nv_diag *d);
+                                         X509 **check_responder, nv_x509_ocsp_window *good,
+                                         nv_diag *d);
 /* Release a certificate handed back above (NULL is fine). */
 void nv_x509_ocsp_responder_free(X509 *responder);
 

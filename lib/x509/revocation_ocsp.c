@@ -163,7 +163,8 @@ static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer
 }
 
 static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now,
-                       int64_t signing_time, X509 **delegated, nv_diag *d)
+                       int64_t signing_time, X509 **delegated, nv_x509_ocsp_window *good,
+                       nv_diag *d)
 {
   nv_status rc = check_signer(bs, issuer, now, delegated, d);
   if (rc != NV_OK)
@@ -195,6 +196,17 @@ static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now
     return nv_diag_set(d, CHECK_ERROR, "expired OCSP response");
   switch (status) {
   case V_OCSP_CERTSTATUS_GOOD:
+    if (good != NULL) {
+      /* the times this judgement holds for: the answer's, within the
+       * delegated responder's validity */
+      good->from = t_this - OCSP_SKEW_SECS;
+      good->until = t_next;
+      int64_t nb = 0, na = 0;
+      if (*delegated != NULL && nv_x509_validity(*delegated, &nb, &na, NULL) == NV_OK) {
+        good->from = nb > good->from ? nb : good->from;
+        good->until = na < good->until ? na : good->until;
+      }
+    }
     return NV_OK;
   case V_OCSP_CERTSTATUS_UNKNOWN:
     return nv_diag_set(d, NV_E_REVOCATION_UNKNOWN, "the OCSP responder does not know %s",
@@ -220,15 +232,19 @@ static nv_status judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, int64_t now
 nv_status nv_x509_ocsp_check_response(const uint8_t *der, size_t len, X509 *cert, X509 *issuer,
                                       int64_t now, int64_t signing_time, nv_diag *d)
 {
-  return nv_x509_ocsp_check_response_ex(der, len, cert, issuer, now, signing_time, NULL, d);
+  return nv_x509_ocsp_check_response_ex(der, len, cert, issuer, now, signing_time, NULL, NULL,
+                                        d);
 }
 
 nv_status nv_x509_ocsp_check_response_ex(const uint8_t *der, size_t len, X509 *cert,
                                          X509 *issuer, int64_t now, int64_t signing_time,
-                                         X509 **check_responder, nv_diag *d)
+                                         X509 **check_responder, nv_x509_ocsp_window *good,
+                                         nv_diag *d)
 {
   if (check_responder != NULL)
     *check_responder = NULL;
+  if (good != NULL)
+    *good = (nv_x509_ocsp_window){0, -1};
   if (cert == NULL || issuer == NULL || (der == NULL && len > 0))
     return nv_diag_set(d, NV_E_INVALID_ARG, "no OCSP response, certificate or issuer");
   if (len > NV_LIMIT_OCSP_RESPONSE_BYTES)
@@ -251,7 +267,7 @@ nv_status nv_x509_ocsp_check_response_ex(const uint8_t *der, size_t len, X509 *c
     rc = nv_diag_set(d, CHECK_ERROR, "the OCSP response is not a basic response");
   else {
     X509 *delegated = NULL; /* owned by bs */
-    rc = judge(bs, cert, issuer, now, signing_time, &delegated, d);
+    rc = judge(bs, cert, issuer, now, signing_time, &delegated, good, d);
     if (check_responder != NULL && delegated != NULL &&
         (rc == NV_OK || rc == NV_E_CERT_REVOKED || rc == NV_E_REVOCATION_UNKNOWN) &&
         X509_get_ext_by_NID(delegated, NID_id_pkix_OCSP_noCheck, -1) < 0 &&

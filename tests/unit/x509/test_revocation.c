@@ -709,28 +709,36 @@ static void test_ocsp_responder_to_check(void **state)
   X509 *cert = load_cert_file(DATA("good.crt"));
   nv_buf b = load_bytes(DATA("ocsp-delegated.ocsp"));
   X509 *responder = (X509 *)1;
+  nv_x509_ocsp_window w;
   nv_diag d;
   nv_diag_init(&d);
   assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
-                                                  &responder, &d),
+                                                  &responder, &w, &d),
                    NV_OK);
   assert_non_null(responder);
   char name[128];
   assert_non_null(strstr(nv_x509_subject(responder, name, sizeof(name)), "Delegated Responder"));
+  /* a good answer says how long it holds: from its thisUpdate (less the
+   * skew) to its nextUpdate (-ndays 1), here within the responder's
+   * validity */
+  assert_true(w.from <= f->now && f->now <= w.until);
+  assert_true(w.until - w.from <= 86400 + 300);
   X509_free(responder);
   nv_buf_free(&b);
   b = load_bytes(DATA("ocsp-good.ocsp"));
   assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
-                                                  &responder, &d),
+                                                  &responder, &w, &d),
                    NV_OK);
   assert_null(responder);
   nv_buf_free(&b);
+  assert_true(w.from <= f->now && f->now <= w.until);
   /* a response that does not verify hands nothing back */
   b = load_bytes(DATA("ocsp-noeku.ocsp"));
   assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
-                                                  &responder, &d),
+                                                  &responder, &w, &d),
                    NV_E_REVOCATION_CHECK_ERROR);
   assert_null(responder);
+  assert_true(w.until < w.from);
   nv_buf_free(&b);
   X509_free(cert);
 }
