@@ -1,5 +1,6 @@
 /* Credentials, Docker configuration files and credential helpers (see
  * nv_reg_creds.h). */
+#define _GNU_SOURCE /* pipe2(): the descriptors are close-on-exec from birth */
 #include "registry/nv_reg_creds.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/nv_base64.h"
@@ -348,21 +350,69 @@ nv_status nv_reg_docker_config_read(const char *path, uint8_t **data, size_t *le
 /* ------------------------------------------------------------------ */
 /* credential helpers                                                  */
 
-static bool set_cloexec(int fd)
+/* How a helper process ended. */
+typedef enum helper_end {
+  END_EXITED_0,  /* exited with status 0 */
+  END_FAILED,    /* exited with another status, or was killed by a signal */
+  END_TIMED_OUT, /* still running at the deadline: killed */
+  END_UNKNOWN    /* gone, but its status could not be learnt (ECHILD) */
+} helper_end;
+
+/* After SIGKILL a process ends at once unless it sleeps in the kernel;
+ * this long is waited for it before giving up on reaping it. */
+#define KILL_GRACE_MS 2000
+
+static void sleep_ms(int64_t ms)
 {
-  int flags = fcntl(fd, F_GETFD);
-  return flags >= 0 && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0;
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
 }
 
-/* Wait for `pid`; true when it exited with status 0. */
-static bool reap(pid_t pid, bool kill_it)
+/* Poll waitpid(WNOHANG) until `pid` has ended or `deadline` (nv_reg_now_ms
+ * time) has passed. 1: reaped, *status set; 0: still running; -1: waitpid
+ * failed (ECHILD: the host ignores SIGCHLD, so the kernel reaped the child
+ * itself, or another thread of the host reaped it: either way it is gone). */
+static int wait_until(pid_t pid, int64_t deadline, int *status)
 {
-  if (kill_it)
-    kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int64_t pause = 1;
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid)
+      return 1;
+    if (r < 0 && errno != EINTR)
+      return -1;
+    int64_t now = nv_reg_now_ms();
+    if (now >= deadline)
+      return 0;
+    int64_t left = deadline - now;
+    if (r == 0) {
+      sleep_ms(pause < left ? pause : left);
+      if (pause < 32)
+        pause *= 2;
+    }
   }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Wait for `pid` until `deadline`, never longer: a helper that closed its
+ * standard output but does not exit is killed then. kill_now: kill it
+ * without waiting (it outran the time or printed too much). The child is
+ * reaped in every case but one: it does not die within KILL_GRACE_MS of
+ * SIGKILL (asleep in the kernel); it is left then, rather than block the
+ * verification without limit. */
+static helper_end reap(pid_t pid, int64_t deadline, bool kill_now)
+{
+  int status = 0;
+  /* one look without waiting when it is to be killed: a pid that is no
+   * longer our child (r < 0) must not be signalled */
+  int r = wait_until(pid, kill_now ? INT64_MIN : deadline, &status);
+  if (r < 0)
+    return END_UNKNOWN;
+  if (r > 0)
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? END_EXITED_0 : END_FAILED;
+  kill(pid, SIGKILL);
+  (void)wait_until(pid, nv_reg_now_ms() + KILL_GRACE_MS, &status);
+  return END_TIMED_OUT;
 }
 
 static nv_status parse_helper_output(const char *prog, const uint8_t *out, size_t len,
@@ -405,9 +455,8 @@ nv_status nv_reg_cred_helper_get(const char *helper, const char *server, int64_t
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   /* stdin is a socket so that writing to a helper that already exited
    * fails with EPIPE instead of raising SIGPIPE (MSG_NOSIGNAL) */
-  if (devnull < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, in_sv) != 0 || pipe(out_p) != 0 ||
-      !set_cloexec(in_sv[0]) || !set_cloexec(in_sv[1]) || !set_cloexec(out_p[0]) ||
-      !set_cloexec(out_p[1])) {
+  if (devnull < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_sv) != 0 ||
+      pipe2(out_p, O_CLOEXEC) != 0) {
     int e = errno;
     int fds[5] = {devnull, in_sv[0], in_sv[1], out_p[0], out_p[1]};
     for (size_t i = 0; i < 5; i++)
@@ -469,17 +518,33 @@ nv_status nv_reg_cred_helper_get(const char *helper, const char *server, int64_t
   }
   memset(chunk, 0, sizeof(chunk));
   close(out_p[0]);
-  bool exited_ok = reap(pid, timed_out || too_much);
+  helper_end end = reap(pid, deadline, timed_out || too_much);
   nv_status rc = NV_OK;
   if (timed_out) {
     rc = nv_diag_set(d, NV_E_TIMEOUT, "credential helper %s did not answer in time", prog);
   } else if (too_much) {
     nv_log(d, NV_LOG_WARN, COMPONENT, "%s printed more than %zu bytes; no credentials used",
            prog, NV_REG_HELPER_MAX_OUTPUT);
-  } else if (!exited_ok) {
+  } else if (end == END_TIMED_OUT) {
+    rc = nv_diag_set(d, NV_E_TIMEOUT,
+                     "credential helper %s did not answer in time (it closed its output but "
+                     "did not exit)",
+                     prog);
+  } else if (end == END_FAILED) {
     nv_log(d, NV_LOG_INFO, COMPONENT, "%s has no credentials for %s (it exited with an error)",
            prog, server);
   } else {
+    /* END_UNKNOWN: the helper is gone but its exit status cannot be learnt
+     * (the host program ignores SIGCHLD, or reaped the child itself). Its
+     * output is used when it is complete (end of file seen) and a JSON
+     * object with a usable secret: a failing helper answers in plain text
+     * ("credentials not found in native keychain"), which is refused
+     * anyway; the credentials only open the registry and have no say in
+     * whether a signature is trusted; and failing here would make helpers
+     * unusable in every host that ignores SIGCHLD. */
+    if (end == END_UNKNOWN)
+      nv_log(d, NV_LOG_DEBUG, COMPONENT, "the exit status of %s could not be learnt (is "
+                                         "SIGCHLD ignored?); its output is used", prog);
     rc = parse_helper_output(prog, out.data, out.len, cred, d);
   }
   nv_buf_free_secure(&out);

@@ -71,11 +71,15 @@ nv_status nv_reg_docker_config_read(const char *path, uint8_t **data, size_t *le
 /* Run "docker-credential-<helper> get" (found on PATH, no shell; the
  * helper name must match [A-Za-z0-9._-]+), write `server` to its standard
  * input, read at most NV_REG_HELPER_MAX_OUTPUT bytes of standard output
- * within timeout_ms (then it is killed), and parse {"Username": ...,
- * "Secret": ...}; the username "<token>" marks an identity token. A helper
- * that cannot be run, exits non-zero (docker's "credentials not found"
- * among others) or prints nothing usable leaves `cred` empty and returns
- * NV_OK with a warning logged; NV_E_TIMEOUT when it outran the time. */
+ * and parse {"Username": ..., "Secret": ...}; the username "<token>" marks
+ * an identity token. timeout_ms bounds the whole run: the helper must
+ * close its output and exit within it, else it is killed (and reaped) and
+ * the result is NV_E_TIMEOUT. A helper that cannot be run, exits non-zero
+ * (docker's "credentials not found" among others) or prints nothing usable
+ * leaves `cred` empty and returns NV_OK with a warning logged. A helper
+ * whose exit status cannot be learnt (the host ignores SIGCHLD, so
+ * waitpid() fails with ECHILD) is judged by its complete output alone: see
+ * the comment in creds.c. */
 nv_status nv_reg_cred_helper_get(const char *helper, const char *server, int64_t timeout_ms,
                                  nv_credential *cred, nv_diag *d);
 

@@ -8,10 +8,14 @@
 
 #include "test_files.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "registry/nv_reg_creds.h"
@@ -227,6 +231,11 @@ static int setup(void **state)
   write_file(f->dir, "docker-credential-nvjunk", "#!/bin/sh\necho 'not json'\n", 0755);
   write_file(f->dir, "docker-credential-nvnoexec", "#!/bin/sh\necho x\n", 0644);
   write_file(f->dir, "docker-credential-nvquiet", "#!/bin/sh\nexit 0\n", 0755);
+  /* answers at once, closes its output, then does not exit */
+  write_file(f->dir, "docker-credential-nvlinger",
+             "#!/bin/sh\ncat >/dev/null\nprintf '{\"Username\":\"u\",\"Secret\":\"s\"}'\n"
+             "exec >&-\nexec sleep 5\n",
+             0755);
   *state = f;
   return 0;
 }
@@ -287,6 +296,72 @@ static void helper_failures(void **state)
                    NV_E_CREDENTIALS);
 }
 
+/* No child of this process is left, not even a zombie. */
+static void assert_no_children(void)
+{
+  errno = 0;
+  assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+  assert_int_equal(errno, ECHILD);
+}
+
+/* The time budget covers the helper's exit, not only its output: a helper
+ * that printed valid JSON and closed stdout but sleeps is killed and
+ * reaped at the deadline (it used to be waited for without limit). */
+static void helper_exit_timeout(void **state)
+{
+  (void)state;
+  nv_credential c;
+  nv_reg_cred_init(&c);
+  nv_diag d;
+  nv_diag_init(&d);
+  int64_t t0 = nv_reg_now_ms();
+  assert_int_equal(nv_reg_cred_helper_get("nvlinger", "r.example", 500, &c, &d), NV_E_TIMEOUT);
+  int64_t took = nv_reg_now_ms() - t0;
+  if (took > 1500)
+    fail_msg("nvlinger took %lld ms with a 500 ms budget", (long long)took);
+  assert_non_null(strstr(d.msg, "did not answer in time"));
+  assert_int_equal(c.kind, NV_REG_CRED_NONE);
+  assert_no_children();
+  /* a helper that answers and exits is still waited for */
+  assert_int_equal(nv_reg_cred_helper_get("nvtest", "r.example", 5000, &c, &d), NV_OK);
+  assert_int_equal(c.kind, NV_REG_CRED_BASIC);
+  nv_reg_cred_clear(&c);
+  assert_no_children();
+}
+
+/* A host that ignores SIGCHLD: waitpid() cannot give the helper's exit
+ * status (ECHILD). Complete, valid output is used (the decision documented
+ * in creds.c), plain-text failure output is not, and the time budget
+ * still holds. */
+static void helper_sigchld_ignored(void **state)
+{
+  (void)state;
+  void (*old)(int) = signal(SIGCHLD, SIG_IGN);
+  assert_true(old != SIG_ERR);
+  nv_credential c;
+  nv_reg_cred_init(&c);
+  nv_diag d;
+  nv_diag_init(&d);
+  nv_status rc = nv_reg_cred_helper_get("nvtest", "r.example", 5000, &c, &d);
+  nv_reg_cred_kind got = c.kind;
+  nv_reg_cred_clear(&c);
+  nv_status rc_none = nv_reg_cred_helper_get("nvnone", "r.example", 5000, &c, &d);
+  nv_reg_cred_kind got_none = c.kind;
+  int64_t t0 = nv_reg_now_ms();
+  nv_status rc_linger = nv_reg_cred_helper_get("nvlinger", "r.example", 500, &c, &d);
+  int64_t took = nv_reg_now_ms() - t0;
+  signal(SIGCHLD, old);
+  assert_int_equal(rc, NV_OK);
+  assert_int_equal(got, NV_REG_CRED_BASIC);
+  assert_int_equal(rc_none, NV_OK);
+  assert_int_equal(got_none, NV_REG_CRED_NONE);
+  assert_int_equal(rc_linger, NV_E_TIMEOUT);
+  assert_int_equal(c.kind, NV_REG_CRED_NONE);
+  if (took > 1500)
+    fail_msg("nvlinger took %lld ms with a 500 ms budget", (long long)took);
+  assert_no_children();
+}
+
 static void config_files(void **state)
 {
   fx *f = *state;
@@ -332,6 +407,8 @@ int main(void)
     cmocka_unit_test(config_malformed),
     cmocka_unit_test_setup_teardown(helper_answers, setup, teardown),
     cmocka_unit_test_setup_teardown(helper_failures, setup, teardown),
+    cmocka_unit_test_setup_teardown(helper_exit_timeout, setup, teardown),
+    cmocka_unit_test_setup_teardown(helper_sigchld_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(config_files, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
