@@ -454,8 +454,10 @@ static bool is_redirect(int32_t status)
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+/* Send, following redirects; *at_registry (may be NULL) tells whether the
+ * final response came from the registry's own origin. */
 static nv_status send_follow(nv_reg_repo *r, const send_args *a, nv_http_response *resp,
-                             nv_diag *d)
+                             bool *at_registry, nv_diag *d)
 {
   nv_reg_client *c = r->client;
   char *cur = strdup(a->url);
@@ -529,6 +531,8 @@ static nv_status send_follow(nv_reg_repo *r, const send_args *a, nv_http_respons
     free(cur);
     cur = next;
   }
+  if (at_registry != NULL)
+    *at_registry = nv_reg_url_same_origin(cur, r->origin);
   free(cur);
   return rc;
 }
@@ -699,6 +703,21 @@ static nv_status read_token(const nv_http_response *resp, const char *realm, cha
   return rc;
 }
 
+/* Whether `host` (as nv_reg_url_parse gives it) is the host part of the
+ * registry name "host[:port]" ("[v6]:port" for IPv6). */
+static bool registry_host_is(const char *registry, const char *host)
+{
+  size_t n = strlen(registry);
+  if (registry[0] == '[') {
+    const char *close = strchr(registry, ']');
+    n = close != NULL ? (size_t)(close - registry) + 1 : n;
+  } else {
+    const char *colon = strrchr(registry, ':');
+    n = colon != NULL ? (size_t)(colon - registry) : n;
+  }
+  return strlen(host) == n && strncasecmp(registry, host, n) == 0;
+}
+
 /* Obtain a Bearer token for the repository's scope from the challenge's
  * token service, and cache it. */
 static nv_status fetch_token(nv_reg_repo *r, const nv_reg_challenge *ch, char **token,
@@ -713,12 +732,13 @@ static nv_status fetch_token(nv_reg_repo *r, const nv_reg_challenge *ch, char **
   nv_status rc = nv_reg_url_parse(ch->realm, &realm, d);
   if (rc != NV_OK)
     return nv_diag_wrap(d, rc, "registry %s: token realm: ", r->registry);
-  bool realm_https = realm.https;
+  /* credentials go over plain HTTP only to a plain-HTTP registry's own
+   * host (its token service on another port, as in a local set-up) */
+  bool realm_ok = realm.https || (r->plain_http && registry_host_is(r->registry, realm.host));
   nv_reg_url_free(&realm);
   nv_quoted rq = nv_quote(ch->realm, strcspn(ch->realm, "?"));
   nv_reg_cred_kind kind = r->cred.kind;
-  if (!realm_https && !r->plain_http &&
-      (kind == NV_REG_CRED_BASIC || kind == NV_REG_CRED_IDENTITY_TOKEN))
+  if (!realm_ok && (kind == NV_REG_CRED_BASIC || kind == NV_REG_CRED_IDENTITY_TOKEN))
     return nv_diag_set(d, NV_E_REGISTRY_AUTH,
                        "registry %s names a plain-HTTP token service \"%s\": credentials are "
                        "not sent there",
@@ -769,7 +789,7 @@ static nv_status fetch_token(nv_reg_repo *r, const nv_reg_challenge *ch, char **
                  post ? form.data : NULL,
                  post ? form.len : 0,
                  NV_REG_TOKEN_RESPONSE_MAX_BYTES};
-  rc = send_follow(r, &a, &resp, d);
+  rc = send_follow(r, &a, &resp, NULL, d);
   nv_reg_wipe_free(basic);
   nv_buf_free_secure(&form);
   if (rc == NV_E_CONTENT_TOO_LARGE)
@@ -914,9 +934,19 @@ nv_status nv_reg_repo_get(nv_reg_repo *r, const char *url, const char *accept, s
   nv_status rc = first_auth(r, &auth, &cached, d);
   bool sent = auth != NULL;
   send_args a = {"GET", url, accept, NULL, auth, r->origin, NULL, 0, max_bytes};
+  bool at_registry = true;
   if (rc == NV_OK)
-    rc = send_follow(r, &a, resp, d);
+    rc = send_follow(r, &a, resp, &at_registry, d);
   for (int attempt = 0; rc == NV_OK && resp->status == 401; attempt++) {
+    if (!at_registry) {
+      /* a redirect target is not the registry: its challenge would get
+       * the registry's credentials */
+      rc = nv_diag_set(d, NV_E_REGISTRY_AUTH,
+                       "registry %s redirected to another host, which asked for credentials; "
+                       "the registry's credentials are not sent there",
+                       r->registry);
+      break;
+    }
     nv_reg_challenges chs;
     rc = parse_challenges(resp, &chs, d);
     if (rc != NV_OK) {
@@ -956,7 +986,7 @@ nv_status nv_reg_repo_get(nv_reg_repo *r, const char *url, const char *accept, s
     sent = true;
     cached = false;
     a.auth = auth;
-    rc = send_follow(r, &a, resp, d);
+    rc = send_follow(r, &a, resp, &at_registry, d);
   }
   nv_reg_wipe_free(auth);
   return rc;

@@ -56,6 +56,11 @@ nv_status nv_reg_http_request_add_header(nv_http_request *req, const char *name,
 {
   if (req->header_count == NV_REG_HTTP_MAX_REQUEST_HEADERS)
     return nv_diag_set(d, NV_E_LIMIT, "too many request headers");
+  /* no control character (CR, LF above all) may split a header line */
+  for (const char *p = value; *p != '\0'; p++)
+    if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return nv_diag_set(d, NV_E_REGISTRY_PROTOCOL,
+                         "the %s request header would hold a control character", name);
   nv_reg_header *h = &req->headers[req->header_count];
   h->name = strdup(name);
   h->value = strdup(value);

@@ -440,6 +440,26 @@ static bool manifest_type(const char *mt)
                         strncmp(mt, "application/vnd.docker.distribution.manifest.", 45) == 0);
 }
 
+/* A media type as OCI descriptors allow it (RFC 6838 restricted names,
+ * no parameters): what may go into an Accept header. */
+static bool valid_media_type(const char *mt)
+{
+  static const char extra[] = "!#$&^_.+-";
+  size_t part = 0, parts = 1;
+  for (const char *p = mt; *p != '\0'; p++) {
+    bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+    if (*p == '/' && parts == 1 && part > 0) {
+      parts++;
+      part = 0;
+    } else if ((alnum || (part > 0 && strchr(extra, *p) != NULL)) && ++part <= 127) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return parts == 2 && part > 0;
+}
+
 static nv_status remote_fetch(nv_reg_source *s, const nv_descriptor *desc, size_t max_bytes,
                               nv_reg_fetch_kind kind, uint8_t **data, size_t *len, nv_diag *d)
 {
@@ -457,13 +477,16 @@ static nv_status remote_fetch(nv_reg_source *s, const nv_descriptor *desc, size_
   if (desc->size > max_bytes)
     return nv_diag_set(d, c->too_large, "%s: size %llu exceeds the limit of %zu bytes",
                        desc->digest, (unsigned long long)desc->size, max_bytes);
+  /* the media type goes into a request header: only a valid one */
+  if (desc->media_type != NULL && !valid_media_type(desc->media_type))
+    return nv_diag_set(d, c->failed, "%s: the descriptor's media type \"%s\" is not a valid "
+                                     "media type",
+                       desc->digest, nv_quote(desc->media_type, strlen(desc->media_type)).s);
   bool manifest = kind == NV_REG_FETCH_SIG_MANIFEST ||
                   (kind == NV_REG_FETCH_CONTENT && manifest_type(desc->media_type));
   char *url = nv_reg_repo_url(r, manifest ? "manifests" : "blobs", desc->digest);
   char accept[300];
-  snprintf(accept, sizeof(accept), "%s%s",
-           desc->media_type != NULL && strlen(desc->media_type) < 200 ? desc->media_type
-                                                                      : "*/*",
+  snprintf(accept, sizeof(accept), "%s%s", desc->media_type != NULL ? desc->media_type : "*/*",
            manifest ? "" : ", */*");
   if (url == NULL)
     return nv_diag_set(d, NV_E_NOMEM, "out of memory");

@@ -88,6 +88,15 @@ static void request_headers(void **state)
   assert_string_equal(nv_reg_http_request_header(&q, "accept"), "x");
   assert_null(nv_reg_http_request_header(&q, "Authorization"));
   nv_reg_http_request_free(&q);
+  /* a value with a control character would split the header line */
+  assert_int_equal(nv_reg_http_request_init(&q, "GET", "https://r.example/v2/", 5, NULL), NV_OK);
+  static const char *const bad[] = {"a\r\nX-Injected: yes", "a\nb", "a\rb", "a\x01", "a\x7f"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    assert_int_equal(nv_reg_http_request_add_header(&q, "Accept", bad[i], NULL),
+                     NV_E_REGISTRY_PROTOCOL);
+  assert_int_equal(q.header_count, 0);
+  assert_int_equal(nv_reg_http_request_add_header(&q, "Accept", "a\tb, */*", NULL), NV_OK);
+  nv_reg_http_request_free(&q);
 }
 
 /* ---- the fetch callback path ---- */

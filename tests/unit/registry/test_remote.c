@@ -951,6 +951,36 @@ static void plain_http_realm(void **state)
   assert_int_equal(f->fake.log_count, 1);
 }
 
+/* A plain-HTTP registry's credentials go over plain HTTP only to a token
+ * service on the registry's own host (another port is fine), not to
+ * another host. */
+static void plain_http_registry_realm(void **state)
+{
+  fx *f = *state;
+  nv_credential c;
+  nv_reg_cred_init(&c);
+  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_BASIC, "alice", PASSWORD), NV_OK);
+  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example:5000", &c, NULL), NV_OK);
+  nv_reg_cred_clear(&c);
+  assert_int_equal(nv_reg_client_set_plain_http(f->client, "reg.example:5000", true, NULL),
+                   NV_OK);
+  route *r = add_route(&f->fake, "GET", "http://reg.example:5000/v2/app/manifests/v1", 200,
+                       f->art.data, f->art.len);
+  r->headers[r->header_count++] = "Content-Type: " MT_MANIFEST;
+  r->need_auth = "Bearer T2";
+  r->challenge = "Bearer realm=\"http://other.example/token\",service=\"reg\"";
+  add_text(&f->fake, "http://other.example/token?service=reg&scope=repository%3Aapp%3Apull", 200,
+           "{\"token\":\"T2\"}", NULL);
+  add_text(&f->fake, "http://reg.example:5001/token?service=reg&scope=repository%3Aapp%3Apull",
+           200, "{\"token\":\"T2\"}", NULL);
+  nv_descriptor d;
+  assert_int_equal(resolve(f, "reg.example:5000/app:v1", &d), NV_E_REGISTRY_AUTH);
+  assert_non_null(strstr(f->d.msg, "plain-HTTP token service"));
+  r->challenge = "Bearer realm=\"http://reg.example:5001/token\",service=\"reg\"";
+  assert_int_equal(resolve(f, "reg.example:5000/app:v1", &d), NV_OK);
+  nv_descriptor_free(&d);
+}
+
 static nv_status callback_creds(nv_credential *cred, const char *registry, void *user)
 {
   int *calls = user;
@@ -1041,6 +1071,63 @@ static void redirects(void **state)
   assert_int_equal(fetch(f, JWS_DIGEST, "application/jose+json", 4296, NV_LIMIT_ENVELOPE_BYTES,
                          NV_REG_FETCH_SIG_BLOB, &data, &len),
                    NV_E_SIG_FETCH_FAILED);
+}
+
+/* A descriptor's media type goes into the Accept header only when it is
+ * a valid media type: CR/LF from a registry's manifest cannot add headers. */
+static void media_type_into_accept(void **state)
+{
+  fx *f = *state;
+  serve_demo(f);
+  uint8_t *data = NULL;
+  size_t len = 0;
+  static const char *const bad[] = {"application/jose+json\r\nX-Injected: yes",
+                                    "application/jose+json; charset=utf-8", "application/",
+                                    "/jose", "application/jose/json", "application/.jose"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    f->fake.log_count = 0;
+    assert_int_equal(fetch(f, JWS_DIGEST, bad[i], 4296, NV_LIMIT_ENVELOPE_BYTES,
+                           NV_REG_FETCH_SIG_BLOB, &data, &len),
+                     NV_E_SIG_FETCH_FAILED);
+    assert_non_null(strstr(f->d.msg, "is not a valid media type"));
+    assert_int_equal(f->fake.log_count, 0); /* nothing was sent */
+  }
+  assert_int_equal(fetch(f, JWS_DIGEST, "application/jose+json", 4296, NV_LIMIT_ENVELOPE_BYTES,
+                         NV_REG_FETCH_SIG_BLOB, &data, &len),
+                   NV_OK);
+  free(data);
+}
+
+/* A redirect target that answers 401 with a challenge does not get the
+ * registry's credentials: not the Basic pair, not through a token realm
+ * on its own host. */
+static void redirect_target_challenge(void **state)
+{
+  fx *f = *state;
+  nv_credential c;
+  nv_reg_cred_init(&c);
+  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_BASIC, "alice", PASSWORD), NV_OK);
+  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example", &c, NULL), NV_OK);
+  nv_reg_cred_clear(&c);
+  route *r = add_route(&f->fake, "GET", URL_BLOB, 307, NULL, 0);
+  r->headers[r->header_count++] = "Location: https://cdn.example/blob";
+  route *cdn = add_route(&f->fake, "GET", "https://cdn.example/blob", 200, f->jws.data,
+                         f->jws.len);
+  cdn->need_auth = "Bearer stolen";
+  cdn->challenge = "Bearer realm=\"https://cdn.example/token\",service=\"x\"";
+  add_text(&f->fake, "https://cdn.example/token?service=x&scope=repository%3Aapp%3Apull", 200,
+           "{\"token\":\"stolen\"}", NULL);
+  uint8_t *data = NULL;
+  size_t len = 0;
+  assert_int_equal(fetch(f, JWS_DIGEST, "application/jose+json", 4296, NV_LIMIT_ENVELOPE_BYTES,
+                         NV_REG_FETCH_SIG_BLOB, &data, &len),
+                   NV_E_REGISTRY_AUTH);
+  assert_non_null(strstr(f->d.msg, "redirected to another host, which asked for credentials"));
+  for (size_t i = 0; i < f->fake.log_count; i++) {
+    assert_null(strstr(f->fake.log[i].url, "/token"));
+    if (strstr(f->fake.log[i].url, "cdn.example") != NULL)
+      assert_string_equal(f->fake.log[i].auth, "");
+  }
 }
 
 static void time_budget(void **state)
@@ -1134,8 +1221,11 @@ int main(void)
     T(basic_auth),
     T(access_token_and_scope),
     T(plain_http_realm),
+    T(plain_http_registry_realm),
     T(credential_callback),
     T(redirects),
+    T(redirect_target_challenge),
+    T(media_type_into_accept),
     T(time_budget),
     T(settings),
   };
