@@ -362,13 +362,18 @@ static nv_status curl_send(nv_reg_http *h, const nv_reg_http_config *cfg,
    * caches stay, so the next request reuses the connection. */
   curl_easy_reset(c);
   struct curl_slist *headers = NULL;
-  char line[NV_REG_HTTP_MAX_HEADER_LINE + 4];
   for (size_t i = 0; i < req->header_count; i++) {
-    int n = snprintf(line, sizeof(line), "%s: %s", req->headers[i].name, req->headers[i].value);
-    struct curl_slist *next = n < 0 || (size_t)n >= sizeof(line)
-                                  ? NULL
-                                  : curl_slist_append(headers, line);
-    memset(line, 0, sizeof(line));
+    /* on the heap: an Authorization value may be a long token (the
+     * credential limits allow 64 KiB) */
+    size_t size = strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+    char *line = malloc(size);
+    struct curl_slist *next = NULL;
+    if (line != NULL) {
+      snprintf(line, size, "%s: %s", req->headers[i].name, req->headers[i].value);
+      next = curl_slist_append(headers, line);
+      nv_reg_wipe(line);
+      free(line);
+    }
     if (next == NULL) {
       free_slist_wiped(headers);
       return nv_diag_set(d, NV_E_NOMEM, "out of memory (request headers)");

@@ -191,7 +191,7 @@ typedef struct server {
   int connections;     /* accepted */
   int requests;        /* answered */
   int max_requests;
-  char last_request[4096];
+  char last_request[32768];
 } server;
 
 static void *serve(void *arg)
@@ -205,7 +205,7 @@ static void *serve(void *arg)
     for (;;) {
       /* read one request head */
       size_t got = 0;
-      char buf[4096];
+      char buf[sizeof(s->last_request)];
       while (got < sizeof(buf) - 1) {
         ssize_t n = read(c, buf + got, 1);
         if (n <= 0)
@@ -328,6 +328,38 @@ static void curl_ok_and_reuse(void **state)
   assert_non_null(strstr(s.last_request, "Accept: application/x-test\r\n"));
 }
 
+/* A header line longer than a response header may be (a long Bearer
+ * token: credentials may be 64 KiB) is sent whole. */
+static void curl_long_request_header(void **state)
+{
+  (void)state;
+  server s;
+  server_start(&s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 1);
+  char url[64];
+  snprintf(url, sizeof(url), "http://127.0.0.1:%u/v2/x", s.port);
+  nv_http_request q;
+  assert_int_equal(nv_reg_http_request_init(&q, "GET", url, 5, NULL), NV_OK);
+  q.timeout_ms = 5000;
+  static char token[20000];
+  memcpy(token, "Bearer ", 7);
+  memset(token + 7, 'a', sizeof(token) - 8);
+  assert_int_equal(nv_reg_http_request_add_header(&q, "Authorization", token, NULL), NV_OK);
+  nv_reg_http *h = NULL;
+  assert_int_equal(nv_reg_http_new(&h, NULL), NV_OK);
+  nv_reg_http_config cfg = {NULL, "", NULL, NULL};
+  nv_http_response r;
+  nv_reg_http_response_init(&r, 5);
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_reg_http_send(h, &cfg, &q, &r, &d), NV_OK);
+  assert_int_equal(r.status, 200);
+  nv_reg_http_response_free(&r);
+  nv_reg_http_request_free(&q);
+  nv_reg_http_free(h);
+  server_stop(&s);
+  assert_non_null(strstr(s.last_request, token));
+}
+
 static void curl_content_length_too_large(void **state)
 {
   (void)state;
@@ -429,6 +461,7 @@ int main(void)
     cmocka_unit_test(request_headers),
     cmocka_unit_test(callback_results),
     cmocka_unit_test(curl_ok_and_reuse),
+    cmocka_unit_test(curl_long_request_header),
     cmocka_unit_test(curl_content_length_too_large),
     cmocka_unit_test(curl_running_count),
     cmocka_unit_test(curl_error_body_cut),
