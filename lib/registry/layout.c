@@ -429,10 +429,12 @@ static nv_status open_blob(const nv_reg_layout *l, const nv_digest *dg, const ch
 }
 
 /* Read and verify a blob. !has_size: the size is unknown and taken from
- * the file (still at most max_bytes). */
+ * the file (still at most max_bytes). budget, when not NULL: the bytes
+ * this scan may still read; a file larger than that is not read
+ * (NV_E_LIMIT), else its size is taken from the budget. */
 static nv_status read_blob(const nv_reg_layout *l, const char *digest, bool has_size,
-                           uint64_t size, size_t max_bytes, const fetch_codes *c, uint8_t **data,
-                           size_t *len, nv_diag *d)
+                           uint64_t size, size_t max_bytes, const fetch_codes *c, size_t *budget,
+                           uint8_t **data, size_t *len, nv_diag *d)
 {
   *data = NULL;
   *len = 0;
@@ -461,6 +463,16 @@ static nv_status read_blob(const nv_reg_layout *l, const char *digest, bool has_
     close(fd);
     return nv_diag_set(d, c->mismatch, "blob %s: the file is %lld bytes, its descriptor says %llu",
                        digest, (long long)st.st_size, (unsigned long long)size);
+  }
+  if (budget != NULL) {
+    if ((size_t)st.st_size > *budget) {
+      close(fd);
+      return nv_diag_set(d, NV_E_LIMIT,
+                         "blob %s (%lld bytes) not read: the scan of index.json for signatures "
+                         "reads at most %zu bytes of manifests (NV_REG_LAYOUT_SCAN_MAX_BYTES)",
+                         digest, (long long)st.st_size, (size_t)NV_REG_LAYOUT_SCAN_MAX_BYTES);
+    }
+    *budget -= (size_t)st.st_size;
   }
   uint8_t *buf = NULL;
   int err = 0;
@@ -496,7 +508,8 @@ nv_status nv_reg_layout_fetch(const nv_reg_layout *l, const nv_descriptor *desc,
     *len = 0;
   if (l == NULL || desc == NULL || data == NULL || len == NULL)
     return nv_diag_set(d, NV_E_INVALID_ARG, "layout fetch: NULL argument");
-  return read_blob(l, desc->digest, true, desc->size, max_bytes, codes_for(kind), data, len, d);
+  return read_blob(l, desc->digest, true, desc->size, max_bytes, codes_for(kind), NULL, data, len,
+                   d);
 }
 
 /* The artifact's blob: a regular file of `size` bytes whose content hashes
@@ -508,8 +521,8 @@ static nv_status check_artifact_blob(const nv_reg_layout *l, const char *digest,
 {
   uint8_t *data = NULL;
   size_t len = 0;
-  nv_status rc = read_blob(l, digest, true, size, NV_LIMIT_MANIFEST_BYTES, &content_codes, &data,
-                           &len, d);
+  nv_status rc = read_blob(l, digest, true, size, NV_LIMIT_MANIFEST_BYTES, &content_codes, NULL,
+                           &data, &len, d);
   free(data);
   return rc;
 }
@@ -561,8 +574,8 @@ static nv_status resolve_unlisted(const nv_reg_layout *l, const char *digest, nv
 {
   uint8_t *data = NULL;
   size_t len = 0;
-  nv_status rc = read_blob(l, digest, false, 0, NV_LIMIT_MANIFEST_BYTES, &content_codes, &data,
-                           &len, d);
+  nv_status rc = read_blob(l, digest, false, 0, NV_LIMIT_MANIFEST_BYTES, &content_codes, NULL,
+                           &data, &len, d);
   if (rc != NV_OK)
     return rc;
   nv_json *root = NULL;
@@ -686,10 +699,12 @@ static nv_status predecessor_descriptor(const nv_descriptor *e, const nv_reg_man
 }
 
 /* Examine one index.json entry as a predecessor of `subject`; add it to
- * the list when it is a signature of it. Only NV_E_NOMEM fails. */
+ * the list when it is a signature of it. The bytes read are taken from
+ * *budget. Only NV_E_NOMEM and NV_E_LIMIT (the budget would be overrun)
+ * fail. */
 static nv_status examine_predecessor(const nv_reg_layout *l, size_t i, const nv_descriptor *e,
-                                     const nv_descriptor *subject, nv_reg_sig_list *list,
-                                     nv_diag *d)
+                                     const nv_descriptor *subject, size_t *budget,
+                                     nv_reg_sig_list *list, nv_diag *d)
 {
   uint8_t *data = NULL;
   size_t len = 0;
@@ -701,9 +716,9 @@ static nv_status examine_predecessor(const nv_reg_layout *l, size_t i, const nv_
     local.log_user_data = d->log_user_data;
   }
   nv_status rc = read_blob(l, e->digest, true, e->size, NV_LIMIT_MANIFEST_BYTES,
-                           &sig_manifest_codes, &data, &len, &local);
-  if (rc == NV_E_NOMEM)
-    return nv_diag_set(d, rc, "%s", local.msg);
+                           &sig_manifest_codes, budget, &data, &len, &local);
+  if (rc == NV_E_NOMEM || rc == NV_E_LIMIT)
+    return nv_diag_set(d, rc, "index.json entry %zu: %s", i, local.msg);
   if (rc != NV_OK) {
     nv_log(d, NV_LOG_WARN, COMPONENT, "index.json entry %zu skipped: %s", i, local.msg);
     return NV_OK;
@@ -741,24 +756,70 @@ static nv_status examine_predecessor(const nv_reg_layout *l, size_t i, const nv_
   return rc;
 }
 
+/* Entries equal in mediaType, digest and size are read and judged alike
+ * (examine_predecessor depends on nothing else), so only the first of them
+ * is examined. Sorting pointers to the entries finds the repeats in
+ * O(n log n); ties are broken by position, so the first stays unmarked. */
+static int entry_order(const void *a, const void *b)
+{
+  const nv_descriptor *x = *(const nv_descriptor *const *)a;
+  const nv_descriptor *y = *(const nv_descriptor *const *)b;
+  int c = strcmp(x->digest, y->digest);
+  if (c == 0)
+    c = strcmp(x->media_type, y->media_type);
+  if (c == 0 && x->size != y->size)
+    c = x->size < y->size ? -1 : 1;
+  if (c == 0 && x != y)
+    c = x < y ? -1 : 1;
+  return c;
+}
+
+/* *repeat[i]: entry i repeats an earlier entry (free() it; NULL when the
+ * index is empty). */
+static nv_status mark_repeats(const nv_reg_index *idx, bool **repeat, nv_diag *d)
+{
+  size_t n = idx->manifest_count;
+  *repeat = NULL;
+  if (n == 0)
+    return NV_OK;
+  const nv_descriptor **order = malloc(n * sizeof(*order));
+  bool *rep = calloc(n, sizeof(*rep));
+  if (order == NULL || rep == NULL) {
+    free(order);
+    free(rep);
+    return nv_diag_set(d, NV_E_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++)
+    order[i] = &idx->manifests[i];
+  qsort(order, n, sizeof(*order), entry_order);
+  for (size_t i = 1; i < n; i++)
+    if (nv_descriptor_equal(order[i - 1], order[i]))
+      rep[order[i] - idx->manifests] = true;
+  free(order);
+  *repeat = rep;
+  return NV_OK;
+}
+
 static nv_status list_predecessors(const nv_reg_layout *l, const nv_descriptor *subject,
                                    nv_reg_sig_list *list, nv_diag *d)
 {
   const nv_reg_index *idx = &l->index;
-  for (size_t i = 0; i < idx->manifest_count; i++) {
+  bool *repeat = NULL;
+  nv_status rc = mark_repeats(idx, &repeat, d);
+  size_t budget = NV_REG_LAYOUT_SCAN_MAX_BYTES;
+  for (size_t i = 0; rc == NV_OK && i < idx->manifest_count; i++) {
     const nv_descriptor *e = &idx->manifests[i];
-    if (!predecessor_candidate(e, subject, list))
+    if (repeat[i] || !predecessor_candidate(e, subject, list))
       continue;
     if (nv_reg_sig_list_full(list)) {
       /* entries are left that were not examined: stop reading here */
       list->truncated = true;
-      return NV_OK;
+      break;
     }
-    nv_status rc = examine_predecessor(l, i, e, subject, list, d);
-    if (rc != NV_OK)
-      return rc;
+    rc = examine_predecessor(l, i, e, subject, &budget, list, d);
   }
-  return NV_OK;
+  free(repeat);
+  return rc;
 }
 
 static nv_status list_referrers_tag(const nv_reg_layout *l, const nv_descriptor *subject,
@@ -786,7 +847,7 @@ static nv_status list_referrers_tag(const nv_reg_layout *l, const nv_descriptor 
   uint8_t *data = NULL;
   size_t len = 0;
   nv_status rc = read_blob(l, e->digest, true, e->size, NV_LIMIT_REFERRERS_PAGE_BYTES,
-                           &content_codes, &data, &len, d);
+                           &content_codes, NULL, &data, &len, d);
   if (rc != NV_OK)
     return nv_diag_wrap(d, rc == NV_E_NOMEM ? rc : NV_E_REFERRERS_LIST_FAILED,
                         "referrers tag %s: ", tag);

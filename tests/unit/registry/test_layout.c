@@ -1312,6 +1312,172 @@ static void list_maximum(void **state)
   tmp_free(&t);
 }
 
+/* A signature manifest of the demo artifact padded with spaces to exactly
+ * `size` bytes; `salt` makes it unique. */
+static size_t put_padded_sig_manifest(const tmp_layout *t, int salt, size_t size,
+                                      char *digest_out)
+{
+  char *doc = malloc(size + 1);
+  assert_non_null(doc);
+  int n = snprintf(doc, size + 1,
+                   "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"artifactType\":\"%s\","
+                   "\"config\":{\"mediaType\":\"%s\",\"digest\":\"sha256:%s\",\"size\":2},"
+                   "\"layers\":[" JWS_LAYER "],\"subject\":{\"mediaType\":\"%s\",\"digest\":"
+                   "\"%s\",\"size\":246},\"annotations\":{\"salt\":\"%d\"}}",
+                   MT_MANIFEST, AT_SIG, MT_EMPTY, EMPTY_HEX, MT_MANIFEST, ART_DIGEST, salt);
+  assert_true(n > 0 && (size_t)n < size);
+  memset(doc + n, ' ', size - (size_t)n);
+  doc[size] = '\0';
+  size_t len = put_blob(t, doc, digest_out);
+  free(doc);
+  return len;
+}
+
+/* An index.json of `count` copies of `entry_text` after `head` (a JSON
+ * fragment, may be ""). */
+static void set_repeated_index(const tmp_layout *t, const char *head, const char *entry_text,
+                               size_t count)
+{
+  size_t elen = strlen(entry_text), hlen = strlen(head);
+  char *entries = malloc(hlen + count * (elen + 1) + 1);
+  assert_non_null(entries);
+  char *p = entries;
+  memcpy(p, head, hlen);
+  p += hlen;
+  for (size_t i = 0; i < count; i++) {
+    if (p != entries)
+      *p++ = ',';
+    memcpy(p, entry_text, elen);
+    p += elen;
+  }
+  *p = '\0';
+  set_index(t, entries);
+  free(entries);
+}
+
+/* index.json entries that repeat one manifest (same mediaType, digest and
+ * size) are read once: it used to read, hash and parse every one of them,
+ * so 10,000 entries of one 4 MiB manifest took minutes. */
+static void list_repeated_entries(void **state)
+{
+  (void)state;
+  tmp_layout t;
+  tmp_init(&t, DEMO_JWS);
+  /* (1) the index limit of entries naming one unparsable blob: examining
+   * an entry logs a warning, so the warnings count the examinations */
+  char junk[NV_DIGEST_STRING_MAX], e_junk[512];
+  size_t junk_len = put_blob(&t, "not a manifest", junk);
+  entry(e_junk, sizeof(e_junk), MT_MANIFEST, junk, junk_len, "");
+  set_repeated_index(&t, E_ART "," E_SIG, e_junk, NV_REG_MAX_INDEX_ENTRIES - 2);
+  nv_reg_layout *l = open_ok(t.dir);
+  log_capture cap;
+  nv_diag d;
+  diag_with_log(&d, &cap);
+  nv_reg_sig_list list;
+  assert_int_equal(list_sigs(l, 10, &list, &d), NV_OK);
+  assert_int_equal(list.count, 1);
+  assert_false(list.truncated);
+  if (cap.warnings != 1)
+    fail_msg("%d warnings: the repeated entry was examined more than once", cap.warnings);
+  assert_non_null(strstr(cap.last, "index.json entry 2 skipped"));
+  nv_reg_sig_list_free(&list);
+  nv_reg_layout_close(l);
+
+  /* (2) the same digest with another size is another entry: a wrong size
+   * first (skipped) does not hide the right one after it */
+  char e_sig_wrong[512], idx[2048];
+  entry(e_sig_wrong, sizeof(e_sig_wrong), MT_MANIFEST, "sha256:" JWS_SIG_HEX, 863, "");
+  snprintf(idx, sizeof(idx), "%s,%s,%s,%s,%s", E_ART, e_sig_wrong, e_sig_wrong, E_SIG, E_SIG);
+  set_index(&t, idx);
+  l = open_ok(t.dir);
+  diag_with_log(&d, &cap);
+  assert_int_equal(list_sigs(l, 10, &list, &d), NV_OK);
+  assert_int_equal(list.count, 1);
+  assert_string_equal(list.items[0].desc.digest, "sha256:" JWS_SIG_HEX);
+  assert_int_equal(list.items[0].desc.size, 862);
+  assert_int_equal(cap.warnings, 1);
+  nv_reg_sig_list_free(&list);
+  nv_reg_layout_close(l);
+
+  /* (3) a manifest at the 4 MiB limit listed often enough that reading
+   * every entry would pass the scan limit: read once, it passes */
+  size_t times = NV_REG_LAYOUT_SCAN_MAX_BYTES / NV_LIMIT_MANIFEST_BYTES + 4;
+  char big[NV_DIGEST_STRING_MAX], e_big[512];
+  size_t big_len = put_padded_sig_manifest(&t, 1, NV_LIMIT_MANIFEST_BYTES, big);
+  entry(e_big, sizeof(e_big), MT_MANIFEST, big, big_len, "");
+  set_repeated_index(&t, E_ART, e_big, times);
+  l = open_ok(t.dir);
+  diag_with_log(&d, &cap);
+  nv_status rc = list_sigs(l, 10, &list, &d);
+  if (rc != NV_OK)
+    fail_msg("%zu entries of one manifest: %d %s", times, rc, d.msg);
+  assert_int_equal(list.count, 1);
+  assert_string_equal(list.items[0].desc.digest, big);
+  assert_int_equal(cap.warnings, 0);
+  nv_reg_sig_list_free(&list);
+  nv_reg_layout_close(l);
+  tmp_free(&t);
+}
+
+/* Distinct manifests are read up to NV_REG_LAYOUT_SCAN_MAX_BYTES in all;
+ * one more fails the scan with NV_E_LIMIT naming the limit. */
+static void list_scan_limit(void **state)
+{
+  (void)state;
+  tmp_layout t;
+  tmp_init(&t, DEMO_JWS);
+  size_t fit = NV_REG_LAYOUT_SCAN_MAX_BYTES / NV_LIMIT_MANIFEST_BYTES;
+  size_t cap_len = (strlen(E_ART) + 1) + (fit + 1) * 160;
+  char *idx = malloc(cap_len);
+  assert_non_null(idx);
+  strcpy(idx, E_ART);
+  size_t fit_len = 0;
+  for (size_t i = 0; i <= fit; i++) {
+    char digest[NV_DIGEST_STRING_MAX], e[512];
+    size_t len = put_padded_sig_manifest(&t, (int)i, NV_LIMIT_MANIFEST_BYTES, digest);
+    entry(e, sizeof(e), MT_MANIFEST, digest, len, "");
+    if (i == fit)
+      fit_len = strlen(idx);
+    strcat(idx, ",");
+    strcat(idx, e);
+    assert_true(strlen(idx) < cap_len);
+  }
+  nv_reg_sig_list list;
+  nv_diag d;
+  nv_diag_init(&d);
+
+  /* exactly the limit: every manifest is read and listed */
+  char saved = idx[fit_len];
+  idx[fit_len] = '\0';
+  set_index(&t, idx);
+  idx[fit_len] = saved;
+  nv_reg_layout *l = open_ok(t.dir);
+  nv_status rc = list_sigs(l, 100, &list, &d);
+  if (rc != NV_OK)
+    fail_msg("%zu manifests of 4 MiB: %d %s", fit, rc, d.msg);
+  assert_int_equal(list.count, fit);
+  nv_reg_sig_list_free(&list);
+  nv_reg_layout_close(l);
+
+  /* one more: NV_E_LIMIT, the list keeps what was read */
+  set_index(&t, idx);
+  l = open_ok(t.dir);
+  nv_diag_init(&d);
+  rc = list_sigs(l, 100, &list, &d);
+  if (rc != NV_E_LIMIT)
+    fail_msg("%zu manifests of 4 MiB: %d %s", fit + 1, rc, d.msg);
+  assert_int_equal(list.count, fit);
+  assert_non_null(strstr(d.msg, "NV_REG_LAYOUT_SCAN_MAX_BYTES"));
+  char limit_text[64];
+  snprintf(limit_text, sizeof(limit_text), "at most %zu bytes",
+           (size_t)NV_REG_LAYOUT_SCAN_MAX_BYTES);
+  assert_non_null(strstr(d.msg, limit_text));
+  nv_reg_sig_list_free(&list);
+  nv_reg_layout_close(l);
+  free(idx);
+  tmp_free(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1333,6 +1499,8 @@ int main(void)
     cmocka_unit_test(list_bad_signature_manifests),
     cmocka_unit_test(list_self_reference),
     cmocka_unit_test(list_maximum),
+    cmocka_unit_test(list_repeated_entries),
+    cmocka_unit_test(list_scan_limit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
