@@ -378,6 +378,64 @@ static void index_limits(void **state)
   free(doc);
 }
 
+/* An index of `n` distinct entries: entry i has the digest sha256 of hex
+ * i, size i, and the signature artifactType when i is odd; entry `bad`
+ * (n or more: none) has a digest that does not parse. */
+static char *distinct_index_doc(size_t n, size_t bad)
+{
+  size_t cap = 64 + n * 200;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  size_t off = (size_t)snprintf(s, cap, "{\"manifests\":[");
+  for (size_t i = 0; i < n; i++)
+    off += (size_t)snprintf(s + off, cap - off,
+                            "%s{\"mediaType\":\"" MT_MANIFEST "\",\"digest\":\"sha256:%s%064zx\","
+                            "\"size\":%zu%s}",
+                            i ? "," : "", i == bad ? "g" : "", i, i,
+                            i % 2 ? ",\"artifactType\":\"" AT_SIG "\"" : "");
+  assert_true(off + 3 < cap);
+  snprintf(s + off, cap - off, "]}");
+  return s;
+}
+
+/* A large index is read whole and in order (a guard for any change to
+ * how the array is walked), and an error in its last entry names it. */
+static void index_large_in_order(void **state)
+{
+  (void)state;
+  nv_reg_index idx;
+  nv_diag d;
+  nv_diag_init(&d);
+  size_t n = NV_REG_MAX_INDEX_ENTRIES;
+  char *doc = distinct_index_doc(n, n);
+  assert_int_equal(nv_reg_index_parse(doc, strlen(doc), NV_LIMIT_MANIFEST_BYTES, &idx, &d),
+                   NV_OK);
+  free(doc);
+  assert_int_equal(idx.manifest_count, n);
+  for (size_t i = 0; i < n; i++) {
+    char want[NV_DIGEST_STRING_MAX];
+    snprintf(want, sizeof(want), "sha256:%064zx", i);
+    const nv_descriptor *e = &idx.manifests[i];
+    if (strcmp(e->digest, want) != 0 || e->size != i)
+      fail_msg("entry %zu: %s size %llu", i, e->digest, (unsigned long long)e->size);
+    if (i % 2)
+      assert_string_equal(e->artifact_type, AT_SIG);
+    else
+      assert_null(e->artifact_type);
+  }
+  nv_reg_index_free(&idx);
+
+  doc = distinct_index_doc(n, n - 1);
+  assert_int_equal(nv_reg_index_parse(doc, strlen(doc), NV_LIMIT_MANIFEST_BYTES, &idx, &d),
+                   NV_E_DIGEST_FORMAT);
+  free(doc);
+  assert_int_equal(idx.manifest_count, 0);
+  assert_null(idx.manifests);
+  char where[64];
+  snprintf(where, sizeof(where), "manifests[%zu]: ", n - 1);
+  assert_non_null(strstr(d.msg, where));
+}
+
 /* ------------------------------------------------------------------ */
 /* signature filtering                                                 */
 
@@ -847,6 +905,7 @@ int main(void)
     cmocka_unit_test(manifest_limits),
     cmocka_unit_test(index_table),
     cmocka_unit_test(index_limits),
+    cmocka_unit_test(index_large_in_order),
     cmocka_unit_test(filter_signatures),
     cmocka_unit_test(filter_maximum),
     cmocka_unit_test(sig_list_growth),
