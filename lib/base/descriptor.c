@@ -66,8 +66,9 @@ nv_status nv_annotations_from_json(const nv_json *obj, nv_annotations *out, nv_d
   if (n > NV_DESCRIPTOR_MAX_ANNOTATIONS)
     return nv_diag_set(d, NV_E_LIMIT, "more than %d annotations", NV_DESCRIPTOR_MAX_ANNOTATIONS);
   rc = annotations_alloc(out, n, d);
-  for (size_t i = 0; rc == NV_OK && i < n; i++) {
-    const nv_json *member = nv_json_at(ann, i);
+  size_t i = 0;
+  for (const nv_json *member = nv_json_at(ann, 0); rc == NV_OK && member != NULL && i < n;
+       member = nv_json_next(member), i++) {
     const char *value = nv_json_string(member);
     if (value == NULL) {
       nv_quoted q = nv_quote(nv_json_key(member), strlen(nv_json_key(member)));

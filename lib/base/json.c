@@ -1093,6 +1093,11 @@ const nv_json *nv_json_at(const nv_json *j, size_t index)
   return c;
 }
 
+const nv_json *nv_json_next(const nv_json *item)
+{
+  return item != NULL ? item->next : NULL;
+}
+
 const char *nv_json_key(const nv_json *member)
 {
   return member != NULL ? member->string : NULL;

@@ -45,8 +45,13 @@ const char *nv_json_type_name(nv_json_type t);
 
 /* Arrays and objects: number of elements / members (0 for other types). */
 size_t nv_json_count(const nv_json *j);
-/* Array element or object member by position; NULL when out of range. */
+/* Array element or object member by position; NULL when out of range.
+ * Linear in `index`: to visit every element use nv_json_next. */
 const nv_json *nv_json_at(const nv_json *j, size_t index);
+/* The element or member after `item` in its array or object; NULL after
+ * the last. `for (e = nv_json_at(a, 0); e != NULL; e = nv_json_next(e))`
+ * visits an array in one pass. */
+const nv_json *nv_json_next(const nv_json *item);
 /* Name of an object member returned by nv_json_at() on an object. */
 const char *nv_json_key(const nv_json *member);
 /* Exact, case-sensitive member lookup; NULL when absent or not an object. */

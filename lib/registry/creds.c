@@ -243,12 +243,8 @@ nv_status nv_reg_docker_config_lookup(const void *json, size_t len, const char *
     return nv_diag_set(d, NV_E_CREDENTIALS,
                        "\"credHelpers\" and \"auths\" must be objects, \"credsStore\" a string");
   }
-  /* nv_json_count() and nv_json_at() each walk the members from the first:
-   * the count is taken once (the walk by position stays quadratic, see
-   * read_descriptor_array in manifest.c) */
-  size_t helper_count = nv_json_count(helpers);
-  for (size_t i = 0; i < helper_count; i++) {
-    const nv_json *m = nv_json_at(helpers, i);
+  /* one pass over the members of each object */
+  for (const nv_json *m = nv_json_at(helpers, 0); m != NULL; m = nv_json_next(m)) {
     if (key_matches(nv_json_key(m), registry) && nv_json_type_of(m) == NV_JSON_STRING) {
       name = nv_json_string(m);
       if (strcasecmp(nv_json_key(m), registry) == 0)
@@ -271,9 +267,7 @@ nv_status nv_reg_docker_config_lookup(const void *json, size_t len, const char *
   }
   const nv_json *entry = NULL;
   const char *entry_key = NULL;
-  size_t auth_count = nv_json_count(auths);
-  for (size_t i = 0; i < auth_count; i++) {
-    const nv_json *m = nv_json_at(auths, i);
+  for (const nv_json *m = nv_json_at(auths, 0); m != NULL; m = nv_json_next(m)) {
     if (!key_matches(nv_json_key(m), registry))
       continue;
     if (entry == NULL || strcasecmp(nv_json_key(m), registry) == 0) {

@@ -102,12 +102,10 @@ static nv_status read_descriptor_array(const nv_json *obj, const char *name, boo
   if (list == NULL)
     return nv_diag_set(d, NV_E_NOMEM, "out of memory");
   *out = list;
-  /* nv_json_at() walks from the first element, so this loop is quadratic
-   * in n (10,000 index entries: about 0.3 s). base/nv_json.h offers no way
-   * to step from one element to the next, and only base/json.c may see
-   * cJSON's links; n is bounded by `max`. */
-  for (size_t i = 0; i < n; i++) {
-    rc = nv_descriptor_from_json(nv_json_at(arr, i), &list[i], d);
+  /* one pass (nv_json_at from the start each time would be quadratic) */
+  size_t i = 0;
+  for (const nv_json *e = nv_json_at(arr, 0); e != NULL && i < n; e = nv_json_next(e), i++) {
+    rc = nv_descriptor_from_json(e, &list[i], d);
     if (rc != NV_OK)
       return nv_diag_wrap(d, rc, "%s[%zu]: ", name, i);
     *count = i + 1;

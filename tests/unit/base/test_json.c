@@ -129,6 +129,17 @@ static void test_valid_trust_policy(void **state)
   assert_int_equal(nv_json_count(stores), 2);
   assert_string_equal(nv_json_string(nv_json_at(stores, 1)), "tsa:acme-tsa");
   assert_null(nv_json_at(stores, 2));
+  /* one pass over an array and over an object's members, in order */
+  const nv_json *second = nv_json_next(nv_json_at(stores, 0));
+  assert_ptr_equal(second, nv_json_at(stores, 1));
+  assert_null(nv_json_next(second));
+  assert_null(nv_json_next(NULL));
+  size_t members = 0;
+  for (const nv_json *m = nv_json_at(p0, 0); m != NULL; m = nv_json_next(m)) {
+    assert_ptr_equal(m, nv_json_at(p0, members));
+    members++;
+  }
+  assert_int_equal(members, nv_json_count(p0));
 
   static const char *const allowed[] = {"name", "registryScopes", "signatureVerification",
                                         "trustStores", "trustedIdentities", NULL};
