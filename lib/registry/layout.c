@@ -469,8 +469,8 @@ static nv_status read_blob(const nv_reg_layout *l, const char *digest, bool has_
       close(fd);
       return nv_diag_set(d, NV_E_LIMIT,
                          "blob %s (%lld bytes) not read: the scan of index.json for signatures "
-                         "reads at most %zu bytes of manifests (NV_REG_LAYOUT_SCAN_MAX_BYTES)",
-                         digest, (long long)st.st_size, (size_t)NV_REG_LAYOUT_SCAN_MAX_BYTES);
+                         "reads at most %zu bytes of manifests (NV_LIMIT_LAYOUT_SCAN_BYTES)",
+                         digest, (long long)st.st_size, (size_t)NV_LIMIT_LAYOUT_SCAN_BYTES);
     }
     *budget -= (size_t)st.st_size;
   }
@@ -806,7 +806,7 @@ static nv_status list_predecessors(const nv_reg_layout *l, const nv_descriptor *
   const nv_reg_index *idx = &l->index;
   bool *repeat = NULL;
   nv_status rc = mark_repeats(idx, &repeat, d);
-  size_t budget = NV_REG_LAYOUT_SCAN_MAX_BYTES;
+  size_t budget = NV_LIMIT_LAYOUT_SCAN_BYTES;
   for (size_t i = 0; rc == NV_OK && i < idx->manifest_count; i++) {
     const nv_descriptor *e = &idx->manifests[i];
     if (repeat[i] || !predecessor_candidate(e, subject, list))

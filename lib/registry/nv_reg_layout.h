@@ -35,17 +35,6 @@
 /* The oci-layout file is a few dozen bytes; more is refused. */
 #define NV_REG_LAYOUT_FILE_MAX_BYTES ((size_t)4096)
 
-/* The most bytes of manifests one nv_reg_layout_list_signatures() reads
- * from index.json's entries. Without a bound, 10,000 entries (the index
- * limit) of 4 MiB manifests would be 40 GB to read, hash and parse. A
- * fixed 64 MiB rather than the attempt limit times the manifest limit
- * (100 x 4 MiB = 400 MiB by default): the scan reads every manifest of the
- * layout, most of which are images and other artifacts, not signatures, so
- * the attempt limit does not measure it. 64 MiB is 16 manifests at the
- * 4 MiB limit, or thousands of real ones (signature manifests are about
- * 1 KiB, image manifests a few KiB), and takes well under a second to hash
- * and parse. */
-#define NV_REG_LAYOUT_SCAN_MAX_BYTES ((size_t)64 * 1024 * 1024)
 
 /* ---- references ---- */
 
@@ -138,14 +127,14 @@ nv_status nv_reg_layout_fetch(const nv_reg_layout *l, const nv_descriptor *desc,
  *       (so an entry pointing back at the subject is listed with status
  *       NV_E_SIG_MANIFEST_SUBJECT). Its entries are not fetched here.
  * Entries that repeat an earlier entry's mediaType, digest and size are
- * not read again; (a) reads at most NV_REG_LAYOUT_SCAN_MAX_BYTES in all.
+ * not read again; (a) reads at most NV_LIMIT_LAYOUT_SCAN_BYTES in all.
  * The list never grows beyond list->max: once it is full nothing more is
  * read, except the one referrers index (to tell whether it lists more).
  * list->truncated is set when (a) stopped with manifest entries left
  * unexamined, or (b) had a further candidate: there may be more signatures
  * than listed.
  * Errors (the list keeps what was added): NV_E_INVALID_ARG; NV_E_LIMIT
- * when (a) would read more than NV_REG_LAYOUT_SCAN_MAX_BYTES (the message
+ * when (a) would read more than NV_LIMIT_LAYOUT_SCAN_BYTES (the message
  * names the limit and the entry); the referrers tag on several entries, or
  * its index unreadable or malformed: NV_E_REFERRERS_LIST_FAILED (message
  * with the reason); NV_E_NOMEM. */

@@ -1401,7 +1401,7 @@ static void list_repeated_entries(void **state)
 
   /* (3) a manifest at the 4 MiB limit listed often enough that reading
    * every entry would pass the scan limit: read once, it passes */
-  size_t times = NV_REG_LAYOUT_SCAN_MAX_BYTES / NV_LIMIT_MANIFEST_BYTES + 4;
+  size_t times = NV_LIMIT_LAYOUT_SCAN_BYTES / NV_LIMIT_MANIFEST_BYTES + 4;
   char big[NV_DIGEST_STRING_MAX], e_big[512];
   size_t big_len = put_padded_sig_manifest(&t, 1, NV_LIMIT_MANIFEST_BYTES, big);
   entry(e_big, sizeof(e_big), MT_MANIFEST, big, big_len, "");
@@ -1419,14 +1419,14 @@ static void list_repeated_entries(void **state)
   tmp_free(&t);
 }
 
-/* Distinct manifests are read up to NV_REG_LAYOUT_SCAN_MAX_BYTES in all;
+/* Distinct manifests are read up to NV_LIMIT_LAYOUT_SCAN_BYTES in all;
  * one more fails the scan with NV_E_LIMIT naming the limit. */
 static void list_scan_limit(void **state)
 {
   (void)state;
   tmp_layout t;
   tmp_init(&t, DEMO_JWS);
-  size_t fit = NV_REG_LAYOUT_SCAN_MAX_BYTES / NV_LIMIT_MANIFEST_BYTES;
+  size_t fit = NV_LIMIT_LAYOUT_SCAN_BYTES / NV_LIMIT_MANIFEST_BYTES;
   size_t cap_len = (strlen(E_ART) + 1) + (fit + 1) * 160;
   char *idx = malloc(cap_len);
   assert_non_null(idx);
@@ -1467,10 +1467,10 @@ static void list_scan_limit(void **state)
   if (rc != NV_E_LIMIT)
     fail_msg("%zu manifests of 4 MiB: %d %s", fit + 1, rc, d.msg);
   assert_int_equal(list.count, fit);
-  assert_non_null(strstr(d.msg, "NV_REG_LAYOUT_SCAN_MAX_BYTES"));
+  assert_non_null(strstr(d.msg, "NV_LIMIT_LAYOUT_SCAN_BYTES"));
   char limit_text[64];
   snprintf(limit_text, sizeof(limit_text), "at most %zu bytes",
-           (size_t)NV_REG_LAYOUT_SCAN_MAX_BYTES);
+           (size_t)NV_LIMIT_LAYOUT_SCAN_BYTES);
   assert_non_null(strstr(d.msg, limit_text));
   nv_reg_sig_list_free(&list);
   nv_reg_layout_close(l);
