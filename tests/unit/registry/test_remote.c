@@ -270,6 +270,17 @@ static nv_reg_source *open_ref(fx *f, const char *reference)
   return s;
 }
 
+/* Give the client credentials of `kind` for `registry`. */
+static void set_creds(fx *f, const char *registry, nv_reg_cred_kind kind, const char *user,
+                      const char *secret)
+{
+  nv_credential c;
+  nv_reg_cred_init(&c);
+  assert_int_equal(nv_reg_cred_set(&c, kind, user, secret), NV_OK);
+  assert_int_equal(nv_reg_client_set_credential(f->client, registry, &c, NULL), NV_OK);
+  nv_reg_cred_clear(&c);
+}
+
 static nv_status resolve(fx *f, const char *reference, nv_descriptor *out)
 {
   nv_reg_source *s = open_ref(f, reference);
@@ -940,11 +951,7 @@ static void plain_http_realm(void **state)
   nv_reg_client_free(f->client);
   assert_int_equal(nv_reg_client_new(&f->client, NULL), NV_OK);
   nv_reg_client_set_fetch_cb(f->client, fake_cb, &f->fake);
-  nv_credential c;
-  nv_reg_cred_init(&c);
-  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_BASIC, "alice", PASSWORD), NV_OK);
-  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example", &c, NULL), NV_OK);
-  nv_reg_cred_clear(&c);
+  set_creds(f, "reg.example", NV_REG_CRED_BASIC, "alice", PASSWORD);
   f->fake.log_count = 0;
   assert_int_equal(resolve(f, "reg.example/app:v1", &d), NV_E_REGISTRY_AUTH);
   assert_non_null(strstr(f->d.msg, "plain-HTTP token service"));
@@ -957,11 +964,7 @@ static void plain_http_realm(void **state)
 static void plain_http_registry_realm(void **state)
 {
   fx *f = *state;
-  nv_credential c;
-  nv_reg_cred_init(&c);
-  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_BASIC, "alice", PASSWORD), NV_OK);
-  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example:5000", &c, NULL), NV_OK);
-  nv_reg_cred_clear(&c);
+  set_creds(f, "reg.example:5000", NV_REG_CRED_BASIC, "alice", PASSWORD);
   assert_int_equal(nv_reg_client_set_plain_http(f->client, "reg.example:5000", true, NULL),
                    NV_OK);
   route *r = add_route(&f->fake, "GET", "http://reg.example:5000/v2/app/manifests/v1", 200,
@@ -1021,11 +1024,7 @@ static void credential_callback(void **state)
 static void redirects(void **state)
 {
   fx *f = *state;
-  nv_credential c;
-  nv_reg_cred_init(&c);
-  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_ACCESS_TOKEN, NULL, "tok"), NV_OK);
-  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example", &c, NULL), NV_OK);
-  nv_reg_cred_clear(&c);
+  set_creds(f, "reg.example", NV_REG_CRED_ACCESS_TOKEN, NULL, "tok");
   /* the blob is on a CDN: followed, without the Authorization header */
   route *r = add_route(&f->fake, "GET", URL_BLOB, 307, NULL, 0);
   r->headers[r->header_count++] = "Location: https://cdn.example/blob?X-Sig=abc";
@@ -1104,11 +1103,7 @@ static void media_type_into_accept(void **state)
 static void redirect_target_challenge(void **state)
 {
   fx *f = *state;
-  nv_credential c;
-  nv_reg_cred_init(&c);
-  assert_int_equal(nv_reg_cred_set(&c, NV_REG_CRED_BASIC, "alice", PASSWORD), NV_OK);
-  assert_int_equal(nv_reg_client_set_credential(f->client, "reg.example", &c, NULL), NV_OK);
-  nv_reg_cred_clear(&c);
+  set_creds(f, "reg.example", NV_REG_CRED_BASIC, "alice", PASSWORD);
   route *r = add_route(&f->fake, "GET", URL_BLOB, 307, NULL, 0);
   r->headers[r->header_count++] = "Location: https://cdn.example/blob";
   route *cdn = add_route(&f->fake, "GET", "https://cdn.example/blob", 200, f->jws.data,
