@@ -87,7 +87,8 @@ typedef struct nv_vfy_inputs {
   nv_vfy_trusted_fn trusted;    /* see above */
   void *trusted_user;
   int64_t now;                  /* the verification time, Unix seconds */
-  const nv_descriptor *target;  /* the artifact the signature must name */
+  const nv_descriptor *target;  /* the artifact the signature must name; NULL only with
+                                 * `blob` (both NULL: NV_E_INVALID_ARG) */
   const nv_vfy_blob *blob;      /* or, for a blob signature, the blob */
   const char *const *metadata_keys; /* user metadata the payload must carry */
   const char *const *metadata_values;

@@ -336,9 +336,11 @@ nv_status nv_vfy_verify_signature(const char *media_type, const uint8_t *env, si
     return nv_diag_set(d, NV_E_INVALID_ARG, "no result");
   memset(out, 0, sizeof(*out));
   out->failed_check = NV_POL_CHECK_COUNT;
-  if (in == NULL || in->stmt == NULL || (env == NULL && len > 0)) {
+  /* the binding to the artifact is never optional: a target or a blob */
+  if (in == NULL || in->stmt == NULL || (env == NULL && len > 0) ||
+      (in->target == NULL && in->blob == NULL)) {
     out->status = NV_E_INVALID_ARG;
-    return nv_diag_set(d, NV_E_INVALID_ARG, "no inputs or statement");
+    return nv_diag_set(d, NV_E_INVALID_ARG, "no inputs, statement, or target to bind to");
   }
   for (int k = 0; k < NV_POL_CHECK_COUNT; k++)
     out->checks[k].action = nv_pol_stmt_action(in->stmt, (nv_pol_check)k);

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope/nv_env.h"
+#include "envelope/nv_env_payload.h"
 #include "policy/nv_pol_policy.h"
 #include "policy/nv_pol_store.h"
 #include "verify/nv_vfy_integrity.h"
@@ -631,13 +633,23 @@ static nv_status pipeline_at(const bytes *b, nv_x509_cache *cache, int64_t now,
                              nv_vfy_sig_result *r)
 {
   bench_set = cs;
+  /* the artifact the fixture signs, from its own payload */
+  nv_env e;
+  nv_descriptor target;
+  nv_descriptor_init(&target);
+  assert_int_equal(nv_env_decode(NV_ENV_FORMAT_JWS, b->data, b->len, &e, NULL), NV_OK);
+  assert_int_equal(nv_env_parse_payload(&e, &target, NULL), NV_OK);
+  nv_env_free(&e);
   nv_vfy_inputs in;
   memset(&in, 0, sizeof(in));
   in.stmt = stmt;
   in.trusted = trusted_bench;
   in.now = now;
   in.cache = cache;
-  return nv_vfy_verify_signature(MT_JWS, b->data, b->len, &in, r, NULL);
+  in.target = &target;
+  nv_status rc = nv_vfy_verify_signature(MT_JWS, b->data, b->len, &in, r, NULL);
+  nv_descriptor_free(&target);
+  return rc;
 }
 
 /* The fixtures' trust store and the statement for the RSA-3072 signer. */

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "base/nv_json.h"
+#include "envelope/nv_env.h"
+#include "envelope/nv_env_payload.h"
 #include "verify/nv_vfy_pipeline.h"
 #include "verify/nv_vfy_revocation.h"
 #include "x509/nv_x509_revocation_info.h"
@@ -97,7 +99,7 @@ typedef struct run_opts {
   const char *media_type;
   int64_t now;
   const char *target_json; /* NULL: the fixture descriptor */
-  bool no_target;          /* do not check the payload's target */
+  bool own_target;         /* the target is the one the envelope names */
   const char *store_dir;   /* NULL: the fixtures' x509 directory */
   const char *const *md_keys;
   const char *const *md_values;
@@ -119,8 +121,20 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
   assert_non_null(tj);
   memcpy(tj, target_file.data, target_file.len);
   nv_descriptor target;
-  load_target(o->target_json ? o->target_json : tj, &target);
   bytes env = slurp_path(o->envelope ? o->envelope : NV_BENCH_FIXTURES "/rsa3072/signature.jws");
+  if (o->own_target) { /* the envelope's own payload (vectors without a descriptor file) */
+    nv_env e;
+    nv_env_format fmt;
+    assert_int_equal(nv_env_format_from_media_type(o->media_type ? o->media_type : MT_JWS, &fmt,
+                                                   NULL),
+                     NV_OK);
+    assert_int_equal(nv_env_decode(fmt, env.data, env.len, &e, NULL), NV_OK);
+    nv_descriptor_init(&target);
+    assert_int_equal(nv_env_parse_payload(&e, &target, NULL), NV_OK);
+    nv_env_free(&e);
+  } else {
+    load_target(o->target_json ? o->target_json : tj, &target);
+  }
   trust_slot slot = {NULL, &doc->statements[0],
                      o->store_dir ? o->store_dir : NV_BENCH_FIXTURES "/truststore/x509"};
   nv_vfy_inputs in = {
@@ -128,7 +142,7 @@ static nv_status run(const run_opts *o, nv_vfy_sig_result *res)
       .trusted = trusted,
       .trusted_user = &slot,
       .now = o->now ? o->now : T_2027,
-      .target = o->no_target ? NULL : &target,
+      .target = &target,
       .metadata_keys = o->md_keys,
       .metadata_values = o->md_values,
       .metadata_count = o->md_count,
@@ -354,7 +368,7 @@ static run_opts timestamp_opts(const char *envelope)
       .extra = ",\"verifyTimestamp\":\"always\"",
       .envelope = envelope,
       .now = INT64_C(1735689600), /* 2025-01-01T00:00:00Z */
-      .no_target = true,
+      .own_target = true,
       .store_dir = NV_VECTORS "/notation-go/verifier/testdata/truststore/x509",
   };
   return o;
@@ -785,6 +799,18 @@ static void test_bad_args(void **state)
   assert_int_equal(nv_vfy_verify_signature(MT_JWS, NULL, 0, &in, &r, NULL), NV_E_INVALID_ARG);
   assert_int_equal(r.status, NV_E_INVALID_ARG);
   assert_int_equal(nv_vfy_verify_signature(MT_JWS, NULL, 0, NULL, NULL, NULL), NV_E_INVALID_ARG);
+  /* a statement, but nothing to bind the signature to: refused, not
+   * verified without the binding */
+  nv_pol_doc *doc = policy("strict", NULL, "\"ca:bench-rsa3072\"", SIGNER_DN, NULL);
+  in.stmt = &doc->statements[0];
+  bytes env = slurp_path(NV_BENCH_FIXTURES "/rsa3072/signature.jws");
+  nv_diag d;
+  nv_diag_init(&d);
+  assert_int_equal(nv_vfy_verify_signature(MT_JWS, env.data, env.len, &in, &r, &d),
+                   NV_E_INVALID_ARG);
+  assert_non_null(strstr(d.msg, "target"));
+  bytes_free(&env);
+  nv_pol_doc_free(doc);
 }
 
 int main(void)
