@@ -40,7 +40,6 @@ python3-cryptography CRL) good passes and revoked fails, without it
 unknown, and the server sees no request. Exit 77 when python3-cryptography
 is missing. Ends with `GROUP: N passed, N failed, N skipped`.
 """
-import argparse
 import base64
 import datetime
 import hashlib
@@ -50,22 +49,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 
-
-def rfc3339(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+from signed_group import Cases, Failure, Skip, args, rfc3339, work_dir  # noqa: E402
 
 
-class Failure(Exception):
-    pass
 
-
-class Skip(Exception):
-    pass
 
 
 class State:
@@ -131,11 +122,7 @@ def serve(state):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--notaryc", required=True)
-    ap.add_argument("--source-root", required=True)
-    a = ap.parse_args()
-    sys.path.insert(0, os.path.join(a.source_root, "tests", "signer"))
+    a = args()
     try:
         import notary_signer as ns
         from cryptography import x509
@@ -146,8 +133,7 @@ def main():
         print("SKIP revocation: %s (python3-cryptography)" % e)
         return 77
 
-    keep = os.environ.get("NV_IT_KEEP") == "1"
-    work = tempfile.mkdtemp(prefix="nv-it-rev-")
+    work = work_dir("nv-it-rev-")
     state = State()
     srv = serve(state)
     port = srv.server_address[1]
@@ -308,13 +294,8 @@ def main():
             raise Failure("requests %r, want %r" % (st.requests, requests))
 
     RS = revoked.cert.serial_number
-    cases = []
-
-    def case(name):
-        def deco(fn):
-            cases.append((name, fn))
-            return fn
-        return deco
+    cases = Cases()
+    case = cases.add
 
     @case("OCSP good, signed by the issuer; no CRL asked")
     def _():
@@ -679,30 +660,13 @@ deltaCRL = critical,DER:02:01:09
         srv.server_close()
         expect(good_sig, 1, "NV_E_REVOCATION_UNKNOWN")
 
-    passed = failed = skipped = 0
-    try:
-        for name, fn in cases:
-            try:
-                fn()
-                print("PASS %s" % name)
-                passed += 1
-            except Skip as e:
-                print("SKIP %s: %s" % (name, e))
-                skipped += 1
-            except (Failure, subprocess.SubprocessError, OSError) as e:
-                print("FAIL %s: %s" % (name, e))
-                failed += 1
-    finally:
+    def stop_server():
         try:
             srv.shutdown()
         except OSError:
             pass
-        if keep:
-            print("kept %s" % work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    print("GROUP: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    return 1 if failed else 0
+
+    return cases.run(work, stop_server)
 
 
 if __name__ == "__main__":

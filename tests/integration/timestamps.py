@@ -19,30 +19,20 @@ with an unexpired chain ignores a bad token; no tsa store (the current-time
 check); JWS and COSE. Exit 77 when python3-cryptography, python3-cbor2 or
 openssl is missing. Ends with `GROUP: N passed, N failed, N skipped`.
 """
-import argparse
 import datetime
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
+
+from signed_group import Cases, Failure, args, rfc3339, work_dir  # noqa: E402
 
 
-def rfc3339(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Failure(Exception):
-    pass
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--notaryc", required=True)
-    ap.add_argument("--source-root", required=True)
-    a = ap.parse_args()
-    sys.path.insert(0, os.path.join(a.source_root, "tests", "signer"))
+    a = args()
     try:
         import notary_signer as ns
         import cbor2  # noqa: F401  (COSE envelopes)
@@ -53,8 +43,7 @@ def main():
         print("SKIP timestamps: openssl not found")
         return 77
 
-    keep = os.environ.get("NV_IT_KEEP") == "1"
-    work = tempfile.mkdtemp(prefix="nv-it-ts-")
+    work = work_dir("nv-it-ts-")
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     day = datetime.timedelta(days=1)
     hour = datetime.timedelta(hours=1)
@@ -144,13 +133,8 @@ def main():
             raise Failure("authentic timestamp check %r, want outcome %s" % (ts, ts_outcome))
         return doc
 
-    cases = []
-
-    def case(name):
-        def deco(fn):
-            cases.append((name, fn))
-            return fn
-        return deco
+    cases = Cases()
+    case = cases.add
 
     @case("valid timestamp (JWS and COSE), shown by notaryc")
     def _():
@@ -214,23 +198,7 @@ def main():
         sig = sign("none", now - day, now + 30 * day, timestamper=None)
         expect(sig, p_always, now + hour, 1, "NV_E_TIMESTAMP_MISSING")
 
-    passed = failed = 0
-    try:
-        for name, fn in cases:
-            try:
-                fn()
-                print("PASS %s" % name)
-                passed += 1
-            except (Failure, subprocess.SubprocessError, OSError) as e:
-                print("FAIL %s: %s" % (name, e))
-                failed += 1
-    finally:
-        if keep:
-            print("kept %s" % work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    print("GROUP: %d passed, %d failed, 0 skipped" % (passed, failed))
-    return 1 if failed else 0
+    return cases.run(work)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /*
- * Certificates from PEM or DER files for the unit tests that hold X509 objects.
- * Include after <cmocka.h>: a file that cannot be read fails the test.
+ * Certificates from PEM or DER files, and files as nv_buf, for the unit
+ * tests of the layers that hold X509 objects (x509, verify). Include after
+ * <cmocka.h>: a file that cannot be read fails the test.
  */
 #ifndef NV_TEST_PEM_H
 #define NV_TEST_PEM_H
@@ -9,6 +10,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
+
+#include "base/nv_buf.h"
+#include "test_files.h"
 
 /* The first certificate of a PEM file, or the certificate of a DER file;
  * X509_free() it. */
@@ -27,6 +31,18 @@ static inline X509 *load_cert_file(const char *path)
   if (c == NULL)
     fail_msg("cannot read a certificate from %s", path);
   return c;
+}
+
+/* A file's bytes in an nv_buf that may grow to `max` bytes, for code that
+ * takes nv_buf; nv_buf_free() it. */
+static inline nv_buf slurp_buf(const char *path, size_t max)
+{
+  bytes f = slurp_path(path);
+  nv_buf b;
+  nv_buf_init(&b, max);
+  assert_int_equal(nv_buf_append(&b, f.data, f.len, NULL), NV_OK);
+  bytes_free(&f);
+  return b;
 }
 
 #endif /* NV_TEST_PEM_H */

@@ -38,21 +38,6 @@
 
 #define DATA(name) NV_TEST_DATA "/../../x509/data/revocation/" name
 
-static nv_buf load_bytes(const char *path)
-{
-  nv_buf b;
-  nv_buf_init(&b, NV_LIMIT_CRL_BYTES);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  uint8_t tmp[4096];
-  size_t n;
-  while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-    assert_int_equal(nv_buf_append(&b, tmp, n, NULL), NV_OK);
-  fclose(f);
-  return b;
-}
-
 typedef struct fx {
   X509 *ca;
   int64_t now;
@@ -62,7 +47,7 @@ static int setup(void **state)
 {
   fx *f = calloc(1, sizeof(*f));
   f->ca = load_cert_file(DATA("ca.crt"));
-  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_buf b = slurp_buf(DATA("base.crl"), NV_LIMIT_CRL_BYTES);
   nv_x509_crl *crl = NULL;
   assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, NULL), NV_OK);
   nv_x509_crl_info info;
@@ -113,7 +98,7 @@ static nv_status serve(const nv_http_request *req, nv_http_response *resp, void 
   }
   if (file == NULL)
     return nv_http_response_set_status(resp, strstr(url, "/ocsp") ? 500 : 404);
-  nv_buf b = load_bytes(file);
+  nv_buf b = slurp_buf(file, NV_LIMIT_CRL_BYTES);
   nv_status rc = nv_http_response_set_status(resp, 200);
   if (rc == NV_OK)
     rc = nv_http_response_append_body(resp, b.data, b.len);
@@ -249,7 +234,7 @@ static void test_crl_cache_and_preload(void **state)
   /* past nextUpdate the cached CRLs are not used: fetched again, and
    * expired anyway */
   nv_x509_crl_info info;
-  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_buf b = slurp_buf(DATA("base.crl"), NV_LIMIT_CRL_BYTES);
   nv_x509_crl *crl = NULL;
   assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, NULL), NV_OK);
   nv_x509_crl_get_info(crl, &info);
@@ -269,7 +254,7 @@ static void test_crl_cache_and_preload(void **state)
   /* the base names a delta that is not there */
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d),
                    NV_E_REVOCATION_UNKNOWN);
-  nv_buf db = load_bytes(DATA("delta.crl"));
+  nv_buf db = slurp_buf(DATA("delta.crl"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(nv_vfy_rev_cache_put(cache, NULL, db.data, db.len, info.next_update, NULL),
                    NV_OK);
   assert_int_equal(nv_vfy_revocation_check_chain(&o, chain, 2, f->now, 0, &out, &d), NV_OK);
@@ -427,9 +412,9 @@ static void test_preloaded_crl_scope(void **state)
   X509 *ca = load_cert_file(DATA("idp-ca.crt"));
   X509 *ocsponly = load_cert_file(DATA("idp-ocsponly.crt"));
   X509 *leaf = load_cert_file(DATA("idp-leaf.crt"));
-  nv_buf full = load_bytes(DATA("idp-full.crl"));
-  nv_buf match = load_bytes(DATA("idp-match.crl"));
-  nv_buf other = load_bytes(DATA("idp-other.crl"));
+  nv_buf full = slurp_buf(DATA("idp-full.crl"), NV_LIMIT_CRL_BYTES);
+  nv_buf match = slurp_buf(DATA("idp-match.crl"), NV_LIMIT_CRL_BYTES);
+  nv_buf other = slurp_buf(DATA("idp-other.crl"), NV_LIMIT_CRL_BYTES);
   nv_x509_crl *crl = NULL;
   assert_int_equal(nv_x509_crl_parse(full.data, full.len, &crl, NULL), NV_OK);
   nv_x509_crl_info info;

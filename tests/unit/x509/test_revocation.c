@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_files.h"
 #include "test_pem.h"
 
 #include <openssl/ec.h>
@@ -34,24 +35,9 @@
 
 #define DATA(name) NV_TEST_DATA "/revocation/" name
 
-static nv_buf load_bytes(const char *path)
-{
-  nv_buf b;
-  nv_buf_init(&b, NV_LIMIT_CRL_BYTES);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    fail_msg("cannot open %s", path);
-  uint8_t tmp[4096];
-  size_t n;
-  while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-    assert_int_equal(nv_buf_append(&b, tmp, n, NULL), NV_OK);
-  fclose(f);
-  return b;
-}
-
 static nv_x509_crl *load_crl(const char *path)
 {
-  nv_buf b = load_bytes(path);
+  nv_buf b = slurp_buf(path, NV_LIMIT_CRL_BYTES);
   nv_x509_crl *crl = NULL;
   nv_diag d;
   nv_diag_init(&d);
@@ -141,7 +127,7 @@ static void test_parse_rejects(void **state)
   assert_int_equal(nv_x509_crl_parse(junk, NV_LIMIT_CRL_BYTES, &crl, &d), NV_E_LIMIT);
   assert_int_equal(nv_x509_crl_check_signature(junk, NV_LIMIT_CRL_BYTES, NULL, &d), NV_E_LIMIT);
   /* Trailing bytes. */
-  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_buf b = slurp_buf(DATA("base.crl"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(nv_buf_append_byte(&b, 0, NULL), NV_OK);
   assert_int_equal(nv_x509_crl_parse(b.data, b.len, &crl, &d), NV_E_REVOCATION_CHECK_ERROR);
   assert_non_null(strstr(d.msg, "follow"));
@@ -537,7 +523,7 @@ static void test_signature_before_parse(void **state)
   fx *f = *state;
   nv_diag d;
   nv_diag_init(&d);
-  nv_buf b = load_bytes(DATA("base.crl"));
+  nv_buf b = slurp_buf(DATA("base.crl"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, f->ca, &d), NV_OK);
   X509 *evil = load_cert_file(DATA("evil-ca.crt"));
   assert_int_equal(nv_x509_crl_check_signature(b.data, b.len, evil, &d),
@@ -645,7 +631,7 @@ static void test_signature_algorithms(void **state)
 static nv_status ocsp(fx *f, const char *resp_file, const char *cert_file, int64_t now,
                       int64_t signing_time, nv_diag *d)
 {
-  nv_buf b = load_bytes(resp_file);
+  nv_buf b = slurp_buf(resp_file, NV_LIMIT_CRL_BYTES);
   X509 *cert = load_cert_file(cert_file);
   nv_diag_init(d);
   nv_status rc = nv_x509_ocsp_check_response(b.data, b.len, cert, f->ca, now ? now : f->now,
@@ -689,7 +675,7 @@ static void test_ocsp_responder(void **state)
   expect_ocsp(f, DATA("ocsp-other-cert.ocsp"), DATA("good.crt"), NV_E_REVOCATION_CHECK_ERROR,
               "does not answer");
   /* the right serial under another issuer: the issuer hashes differ */
-  nv_buf b = load_bytes(DATA("ocsp-good.ocsp"));
+  nv_buf b = slurp_buf(DATA("ocsp-good.ocsp"), NV_LIMIT_CRL_BYTES);
   X509 *cert = load_cert_file(DATA("good.crt"));
   X509 *evil = load_cert_file(DATA("evil-ca.crt"));
   nv_diag d;
@@ -707,7 +693,7 @@ static void test_ocsp_responder_to_check(void **state)
 {
   fx *f = *state;
   X509 *cert = load_cert_file(DATA("good.crt"));
-  nv_buf b = load_bytes(DATA("ocsp-delegated.ocsp"));
+  nv_buf b = slurp_buf(DATA("ocsp-delegated.ocsp"), NV_LIMIT_CRL_BYTES);
   X509 *responder = (X509 *)1;
   nv_x509_ocsp_window w;
   nv_diag d;
@@ -725,7 +711,7 @@ static void test_ocsp_responder_to_check(void **state)
   assert_true(w.until - w.from <= 86400 + 300);
   X509_free(responder);
   nv_buf_free(&b);
-  b = load_bytes(DATA("ocsp-good.ocsp"));
+  b = slurp_buf(DATA("ocsp-good.ocsp"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
                                                   &responder, &w, &d),
                    NV_OK);
@@ -733,7 +719,7 @@ static void test_ocsp_responder_to_check(void **state)
   nv_buf_free(&b);
   assert_true(w.from <= f->now && f->now <= w.until);
   /* a response that does not verify hands nothing back */
-  b = load_bytes(DATA("ocsp-noeku.ocsp"));
+  b = slurp_buf(DATA("ocsp-noeku.ocsp"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(nv_x509_ocsp_check_response_ex(b.data, b.len, cert, f->ca, f->now, 0,
                                                   &responder, &w, &d),
                    NV_E_REVOCATION_CHECK_ERROR);
@@ -771,7 +757,7 @@ static void test_ocsp_freshness_and_bytes(void **state)
   assert_int_equal(nv_x509_ocsp_check_response(junk, NV_LIMIT_OCSP_RESPONSE_BYTES + 1, cert,
                                                f->ca, f->now, 0, &d),
                    NV_E_LIMIT);
-  nv_buf b = load_bytes(DATA("ocsp-good.ocsp"));
+  nv_buf b = slurp_buf(DATA("ocsp-good.ocsp"), NV_LIMIT_CRL_BYTES);
   for (size_t n = 0; n < b.len; n += 5)
     assert_int_equal(nv_x509_ocsp_check_response(b.data, n, cert, f->ca, f->now, 0, &d),
                      NV_E_REVOCATION_CHECK_ERROR);
@@ -796,7 +782,7 @@ static void test_ocsp_request(void **state)
   nv_buf_init(&req, 1 << 16);
   assert_int_equal(nv_x509_ocsp_request(cert, f->ca, &req, NULL), NV_OK);
   /* the same bytes as openssl ocsp -no_nonce -reqout */
-  nv_buf want = load_bytes(DATA("ocsp-good.req"));
+  nv_buf want = slurp_buf(DATA("ocsp-good.req"), NV_LIMIT_CRL_BYTES);
   assert_int_equal(req.len, want.len);
   assert_memory_equal(req.data, want.data, want.len);
   nv_buf url;
